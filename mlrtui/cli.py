@@ -1,0 +1,59 @@
+"""The `mlrtui` entry point: no sub-command opens the TUI; sub-commands run headless.
+
+Each sub-command lives in `mlrtui/commands/<name>.py` with a `register(subparsers)` function
+that adds its parser and sets `handler(ctx, args) -> int`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from mlrtui import __version__
+from mlrtui.commands import Context, Fatal
+
+COMMANDS = ["locate", "tasks", "import_", "models", "costs", "run", "versions", "judge",
+            "flags", "stats"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlrtui", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="SQLite database file (env MLRTUI_DB)")
+    parser.add_argument("--version", action="version", version=f"mlrtui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"mlrtui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"mlrtui.commands.{name}":
+                continue  # a command not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(db_override=args.db)
+    try:
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            from mlrtui.ui.app import run_app
+
+            return run_app(ctx)
+        return int(handler(ctx, args) or 0)
+    except Fatal as exc:
+        print(f"mlrtui: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("mlrtui: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

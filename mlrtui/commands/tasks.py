@@ -1,0 +1,57 @@
+"""`mlrtui tasks`: list tasks with filters, for scripts (`--json`) and people (a table)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from mlrtui.commands import Context, Fatal
+from mlrtui.core.tasks import CATEGORIES
+from mlrtui.store.tasks import TaskFilter, list_tasks, set_category_override
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tasks", help="list tasks (filters: venue, year, category, search)")
+    p.add_argument("--venue", help="e.g. iclr, icml, neurips")
+    p.add_argument("--year", type=int)
+    p.add_argument("--category", help="one of: " + ", ".join(CATEGORIES))
+    p.add_argument("--search", help="words that must appear in the id or title")
+    p.add_argument("--json", action="store_true", help="print JSON lines for scripts")
+    p.add_argument("--explain", action="store_true", help="show which terms chose the category")
+    p.add_argument("--set-category", nargs=2, metavar=("TASK", "CATEGORY"),
+                   help="override a task's category ('auto' removes the override)")
+    p.set_defaults(handler=handle)
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    if args.category and args.category not in CATEGORIES:
+        raise Fatal(f"unknown category {args.category!r}; one of: {', '.join(CATEGORIES)}")
+    if args.set_category:
+        task_id, category = args.set_category
+        try:
+            set_category_override(ctx.store, task_id, None if category == "auto" else category)
+        except (KeyError, ValueError) as exc:
+            raise Fatal(f"--set-category: {exc}") from None
+        print(f"{task_id}: category {'cleared' if category == 'auto' else category}")
+        return 0
+    rows = list_tasks(ctx.store, TaskFilter(venue=args.venue, year=args.year,
+                                            category=args.category, search=args.search))
+    if args.json:
+        for r in rows:
+            sys.stdout.write(json.dumps(r.model_dump(exclude={"body"})) + "\n")
+        return 0
+    table = Table(title=f"{len(rows)} tasks")
+    for col in ("id", "venue", "year", "category", "title", "runs", "best"):
+        table.add_column(col, no_wrap=col in ("id", "venue", "year", "runs", "best"))
+    for r in rows:
+        cat = r.category + (" *" if r.category_override else "")
+        if args.explain:
+            cat += "\n" + ", ".join(t for t, _ in r.category_terms[:4])
+        best = f"{r.best_score:.2f}" if r.best_score is not None else "-"
+        table.add_row(r.id, r.venue, str(r.year), cat, r.title, str(r.runs), best)
+    Console().print(table)
+    return 0

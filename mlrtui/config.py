@@ -1,0 +1,138 @@
+"""Settings: a TOML file in the platform config dir plus MLRTUI_* environment variables (env wins).
+
+API keys are never stored here: a model names the environment variable that holds its key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from mlrtui import paths
+
+ProviderKind = Literal["openai", "anthropic", "local"]
+
+
+class ConfigError(Exception):
+    """A config file that cannot be read; the message is one line naming the file."""
+
+
+class Price(BaseModel):
+    """A per-model price override in USD per million tokens."""
+
+    input_per_mtok: float
+    output_per_mtok: float
+    cache_read_per_mtok: float | None = None
+    cache_write_per_mtok: float | None = None
+
+
+class ModelConfig(BaseModel):
+    """One entry of the model registry (`[models.<name>]` in config.toml)."""
+
+    provider: ProviderKind = "openai"
+    model: str = ""
+    base_url: str | None = None
+    api_key_env: str | None = None
+    price: Price | None = None
+    max_tokens: int = 2048
+    context_tokens: int | None = None
+    concurrency: int = 4
+    requests_per_minute: float | None = None
+    temperature: float = 0.7
+    timeout_s: float = 120.0
+    max_attempts: int = 5
+    cache: bool = False
+    gguf_path: str | None = None
+    n_threads: int | None = None
+
+    def api_key(self) -> str | None:
+        return os.environ.get(self.api_key_env) if self.api_key_env else None
+
+    def unavailable_reason(self) -> str | None:
+        """Why this model cannot be called now, or None when it can."""
+        if self.provider == "local":
+            return None
+        if self.api_key_env and not os.environ.get(self.api_key_env):
+            return f"environment variable {self.api_key_env} is not set"
+        return None
+
+
+def default_models() -> dict[str, ModelConfig]:
+    """Models known out of the box; the embedded one needs no key and no network."""
+    return {
+        "local": ModelConfig(provider="local", model="smollm2-135m-instruct", max_tokens=512,
+                             context_tokens=8192, concurrency=1),
+        "gpt-4o": ModelConfig(provider="openai", model="gpt-4o", api_key_env="OPENAI_API_KEY"),
+        "gpt-4o-mini": ModelConfig(provider="openai", model="gpt-4o-mini",
+                                   api_key_env="OPENAI_API_KEY"),
+        "o4-mini": ModelConfig(provider="openai", model="o4-mini", api_key_env="OPENAI_API_KEY"),
+        "claude-sonnet": ModelConfig(provider="anthropic", model="claude-3-7-sonnet-20250219",
+                                     api_key_env="ANTHROPIC_API_KEY"),
+        "openrouter-deepseek-r1": ModelConfig(
+            provider="openai", model="deepseek/deepseek-r1",
+            base_url="https://openrouter.ai/api/v1", api_key_env="OPENROUTER_API_KEY"),
+    }
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MLRTUI_", env_nested_delimiter="__",
+                                      extra="ignore")
+
+    db: Path = Field(default_factory=paths.default_db_path)
+    default_model: str = "local"
+    judges: list[str] = Field(default_factory=lambda: ["local"])
+    models: dict[str, ModelConfig] = Field(default_factory=default_models)
+    run_budget_usd: float | None = 5.0
+    batch_budget_usd: float | None = 50.0
+    concurrency: int = 4
+    experiment_timeout_s: float = 600.0
+    experiment_memory_mb: int = 2048
+    repair_rounds: int = 3
+    disagreement_threshold: float = 2.0
+    theme: str = "textual-dark"
+    keymap: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file())
+        return (init_settings, env_settings, toml)
+
+    def all_models(self) -> dict[str, ModelConfig]:
+        """Configured models layered over the defaults, so a config adding one keeps the rest."""
+        merged = default_models()
+        merged.update(self.models)
+        return merged
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning a broken config file into one line that names it."""
+    path = paths.config_file()
+    try:
+        if path.exists():
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except (ValidationError, ValueError) as exc:
+        first = str(exc).splitlines()
+        detail = "; ".join(line.strip() for line in first[:3])
+        raise ConfigError(f"{path}: invalid settings ({detail})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None

@@ -1,0 +1,1 @@
+"""The domain: tasks, stages, judges, costs, stats. No Textual here."""

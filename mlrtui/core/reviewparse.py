@@ -1,0 +1,196 @@
+"""Turning a judge's reply into per-dimension scores, whatever shape the JSON came in.
+
+Used by the corpus importer (the stored MLR-Judge outputs) and by live judges. Judges wrap
+JSON in code fences, add prose around it, write scores as "8/10", nest them in objects with
+extra keys, use odd key cases, emit JSON lines, or break the JSON; all of that is tolerated.
+Status is 'ok' when strict JSON was found, 'repaired' when json_repair had to fix it, and
+'invalid' when no score could be read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import json_repair
+
+Status = Literal["ok", "repaired", "invalid"]
+
+# Normalised key (letters and digits only, lower case) -> canonical dimension name.
+_ALIASES = {
+    "overall": "Overall",
+    "overallassessment": "Overall",
+    "overallscore": "Overall",
+    "overallrating": "Overall",
+    "overallevaluation": "Overall",
+    "overallquality": "Overall",
+    "confidence": "Confidence",
+    "score": "Overall",            # a single-score reply {"score": 7, "justification": ...}
+}
+_SCORE_KEYS = ("score", "value", "rating", "grade", "points")
+_JUSTIFICATION_KEYS = ("justification", "reason", "reasoning", "rationale", "explanation",
+                       "comment", "comments")
+_WRAPPER_KEYS = {"scores", "review", "evaluation", "ratings", "assessment", "dimensions",
+                 "result", "results"}
+# "8", "8.5", "8/10", "8 out of 10", "Score: 8", "7 (good)"; the number must lead the text.
+_SCORE_TEXT = re.compile(
+    r"^\s*(?:(?:score|rating)\s*[:=]?\s*)?([-+]?\d+(?:\.\d+)?)"
+    r"(?:\s*(?:/|out of)\s*(\d+(?:\.\d+)?))?", re.IGNORECASE)
+_FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\r?\n(.*?)```", re.DOTALL)
+
+
+@dataclass
+class ParsedReview:
+    status: Status
+    scores: dict[str, float] = field(default_factory=dict)
+    justifications: dict[str, str] = field(default_factory=dict)
+    data: Any = None
+    error: str | None = None
+    # Extras some rubrics ask for; None when the reply has none.
+    confidence: float | None = None
+    hallucination: bool | None = None
+    hallucination_details: str = ""
+
+
+def canonical_dimension(key: str) -> str:
+    """'overall_assessment', 'OverallAssessment', 'overall' -> 'Overall'; 'novelty' -> 'Novelty'."""
+    flat = re.sub(r"[^a-z0-9]", "", key.lower())
+    if flat in _ALIASES:
+        return _ALIASES[flat]
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", key.strip())
+    if not words:
+        return key.strip()
+    return " ".join(w.capitalize() if i == 0 else w.lower() for i, w in enumerate(words))
+
+
+def parse_score(value: Any) -> float | None:
+    """8, 8.5, "8", "8/10", "4/5" (scaled to 10), "Score: 7" -> float; anything else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        found = _SCORE_TEXT.match(value)
+        if not found or len(value.strip()) > 40:  # prose such as "3 steps, each ..." is no score
+            return None
+        num = float(found.group(1))
+        den = float(found.group(2)) if found.group(2) else 10.0
+        return num if den in (0.0, 10.0) else round(num * 10.0 / den, 4)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if str(key).lower() in _SCORE_KEYS:
+                return parse_score(inner)
+    return None
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("true", "yes", "1"):
+            return True
+        if low in ("false", "no", "0"):
+            return False
+    if isinstance(value, int | float):
+        return bool(value)
+    return None
+
+
+def _decode(text: str) -> tuple[Any, Status] | None:
+    """Find the JSON in a reply: whole text, a fenced block, the outermost braces, JSON lines."""
+    candidates = [text]
+    candidates += [m.group(1) for m in _FENCE.finditer(text)]
+    start, end = text.find("{"), text.rfind("}")
+    if 0 <= start < end:
+        candidates.append(text[start:end + 1])
+    for cand in candidates:
+        try:
+            return json.loads(cand), "ok"
+        except ValueError:
+            continue
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 1:
+        objs = []
+        for ln in lines:
+            try:
+                objs.append(json.loads(ln))
+            except ValueError:
+                break
+        else:
+            return objs, "ok"
+    try:
+        repaired = json_repair.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(repaired, dict | list) and repaired:
+        return repaired, "repaired"
+    return None
+
+
+def _merge(data: Any) -> dict[str, Any]:
+    """One flat {dimension: value} mapping from a dict, a wrapper, a list of dicts or entries."""
+    if isinstance(data, list):
+        merged: dict[str, Any] = {}
+        for item in data:
+            if not isinstance(item, dict):
+                continue
+            name = next((item[k] for k in item if str(k).lower() in ("dimension", "criterion",
+                                                                        "name", "aspect")), None)
+            if isinstance(name, str):
+                merged[name] = item
+            else:
+                merged.update(_merge(item))
+        return merged
+    if not isinstance(data, dict):
+        return {}
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if str(key).lower() in _WRAPPER_KEYS and isinstance(value, dict | list):
+            flat.update(_merge(value))
+        else:
+            flat[str(key)] = value
+    return flat
+
+
+def _fill(review: ParsedReview, data: Any) -> None:
+    for key, value in _merge(data).items():
+        dim = canonical_dimension(key)
+        if dim == "Hallucination" or key.lower().replace("_", "") == "hashallucination":
+            inner = value if isinstance(value, dict) else {"has_hallucination": value}
+            lowered = {str(k).lower(): v for k, v in inner.items()}
+            review.hallucination = _as_bool(lowered.get("has_hallucination"))
+            details = lowered.get("details", lowered.get("justification", ""))
+            review.hallucination_details = details if isinstance(details, str) else json.dumps(
+                details, ensure_ascii=False)
+            continue
+        score = parse_score(value)
+        if score is None:
+            continue
+        if dim == "Confidence":
+            review.confidence = score
+            continue
+        review.scores[dim] = score
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if str(k).lower() in _JUSTIFICATION_KEYS and isinstance(v, str):
+                    review.justifications[dim] = v
+                    break
+
+
+def parse_review(text: str) -> ParsedReview:
+    """Parse a judge reply; never raises. See the module docstring for the statuses."""
+    if text is None or not text.strip():
+        return ParsedReview(status="invalid", error="empty reply")
+    decoded = _decode(text.lstrip("\ufeff").strip())
+    if decoded is None:
+        return ParsedReview(status="invalid", error="no JSON found")
+    data, status = decoded
+    review = ParsedReview(status=status, data=data)
+    _fill(review, data)
+    if not review.scores:
+        review.status = "invalid"
+        review.error = "no scores found in the JSON"
+    return review

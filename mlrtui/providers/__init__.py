@@ -1,0 +1,1 @@
+"""LLM backends behind one async protocol. No Textual here."""

@@ -1,0 +1,322 @@
+"""A real HTTP server on 127.0.0.1 speaking the OpenAI and Anthropic protocols, for tests and benches.
+
+Provider tests run the official SDKs against it, so the wire format, streaming, timeouts and
+retries are exercised for real. Replies are scripted (a queue, a function of the request, or a
+default built from the request); latency is fixed; faults come on demand or at a seeded rate.
+Every request received is recorded with its arrival time, for assertions.
+
+    with LoopbackServer() as server:
+        server.fail_next("429", retry_after=1)
+        client = AsyncOpenAI(base_url=server.openai_base_url, api_key="x")
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+from mlrtui.providers import loopback_wire as wire
+
+FaultKind = Literal["429", "500", "503", "400", "404", "context", "401", "hang", "malformed",
+                    "cutoff"]
+
+
+@dataclass
+class Reply:
+    """A scripted successful reply; unset fields are derived from the request."""
+
+    text: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    finish_reason: str = "stop"          # stop | length (mapped to end_turn / max_tokens)
+    latency_s: float | None = None       # overrides the server's fixed latency
+    model: str | None = None
+
+
+@dataclass
+class Fault:
+    """An injected failure of one request."""
+
+    kind: FaultKind
+    retry_after: float | None = None     # Retry-After header (seconds) of a 429 / 503
+    after_chunks: int = 2                # cutoff: stream events sent before the cut
+
+
+@dataclass
+class Received:
+    """One request as the server saw it."""
+
+    protocol: Literal["openai", "anthropic"]
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    at: float                            # time.monotonic() on arrival
+    outcome: str = ""                    # "ok" or the fault kind
+
+    @property
+    def stream(self) -> bool:
+        return bool(self.body.get("stream"))
+
+    @property
+    def model(self) -> str:
+        return str(self.body.get("model", ""))
+
+    @property
+    def api_key(self) -> str:
+        auth = self.headers.get("authorization", "")
+        return auth.removeprefix("Bearer ") if auth else self.headers.get("x-api-key", "")
+
+
+Responder = Callable[[Received], "Reply | Fault | str | None"]
+
+
+class LoopbackServer:
+    """Start with `start()` or as a context manager; `stop()` releases hanging requests too."""
+
+    def __init__(self, *, latency_s: float = 0.0, responder: Responder | None = None,
+                 fault_rate: float = 0.0, fault_kinds: tuple[FaultKind, ...] = ("429", "500",
+                                                                                "hang"),
+                 retry_after: float | None = None, seed: int = 0, hang_s: float = 30.0,
+                 words_per_chunk: int = 2) -> None:
+        self.latency_s = latency_s
+        self.responder = responder
+        self.fault_rate = fault_rate
+        self.fault_kinds = fault_kinds
+        self.retry_after = retry_after
+        self.hang_s = hang_s
+        self.words_per_chunk = words_per_chunk
+        self.requests: list[Received] = []
+        self._queue: deque[Reply | Fault] = deque()
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> LoopbackServer:
+        handler = type("Handler", (_Handler,), {"owner": self})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-llm",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._httpd is not None, "server not started"
+        return self._httpd.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        """Root URL; the Anthropic SDK appends /v1/messages to it."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def openai_base_url(self) -> str:
+        """The OpenAI SDK's base_url includes the /v1 prefix."""
+        return f"{self.base_url}/v1"
+
+    # -- scripting ---------------------------------------------------------------------------
+    def script(self, *items: Reply | Fault | str) -> None:
+        """Queue replies (a str is a Reply with that text) and faults, served in order."""
+        with self._lock:
+            self._queue.extend(Reply(text=i) if isinstance(i, str) else i for i in items)
+
+    def fail_next(self, kind: FaultKind, n: int = 1, **kw: Any) -> None:
+        self.script(*(Fault(kind, **kw) for _ in range(n)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+            self.requests.clear()
+
+    def outcomes(self) -> list[str]:
+        with self._lock:
+            return [r.outcome for r in self.requests]
+
+    def _decide(self, rec: Received) -> Reply | Fault:
+        with self._lock:
+            self.requests.append(rec)
+            if self._queue:
+                return self._queue.popleft()
+            if self.fault_rate and self._rng.random() < self.fault_rate:
+                return Fault(self._rng.choice(self.fault_kinds), retry_after=self.retry_after)
+        made = self.responder(rec) if self.responder else None
+        return Reply(text=made) if isinstance(made, str) else (made or Reply())
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep that ends early when the server stops."""
+        if seconds > 0:
+            self._stopping.wait(seconds)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    owner: LoopbackServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests and benches print their own output."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        path = self.path.split("?", 1)[0]
+        if path.endswith("/chat/completions"):
+            protocol = "openai"
+        elif path.endswith("/messages"):
+            protocol = "anthropic"
+        else:
+            return self._json(404, {"error": {"message": f"no route {path}"}})
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return self._json(400, {"error": {"message": "request body is not JSON"}})
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        rec = Received(protocol, path, headers, body, time.monotonic())
+        action = self.owner._decide(rec)
+        rec.outcome = action.kind if isinstance(action, Fault) else "ok"
+        latency = action.latency_s if isinstance(action, Reply) else None
+        self.owner._wait(self.owner.latency_s if latency is None else latency)
+        if isinstance(action, Fault):
+            self._fault(rec, action)
+        else:
+            self._reply(rec, action)
+
+    # -- replies -----------------------------------------------------------------------------
+    def _reply(self, rec: Received, reply: Reply, cut_after: int | None = None) -> None:
+        text, finish, usage = self._content(rec, reply)
+        model = reply.model or rec.model or "loopback"
+        if not rec.stream:
+            make = wire.openai_body if rec.protocol == "openai" else wire.anthropic_body
+            return self._json(200, make(text, model, finish, usage))
+        words = text.split(" ")
+        n = max(1, self.owner.words_per_chunk)
+        pieces = [" ".join(words[i:i + n]) + (" " if i + n < len(words) else "")
+                  for i in range(0, len(words), n)]
+        if rec.protocol == "openai":
+            include = bool((rec.body.get("stream_options") or {}).get("include_usage"))
+            events = wire.openai_stream(pieces, model, finish, usage, include)
+        else:
+            events = wire.anthropic_stream(pieces, model, finish, usage)
+        self._stream(events, cut_after)
+
+    def _content(self, rec: Received, reply: Reply) -> tuple[str, str, dict[str, int]]:
+        schema = wire.requested_schema(rec.protocol, rec.body)
+        if reply.text is not None:
+            text = reply.text
+        elif schema is not None:
+            text = json.dumps(wire.sample_from_schema(schema))
+        else:
+            prompt = wire.request_text(rec.protocol, rec.body).split()
+            text = "Loopback reply to: " + " ".join(prompt[-12:])
+        finish = reply.finish_reason
+        limit = rec.body.get("max_tokens") or rec.body.get("max_completion_tokens")
+        if reply.text is None and schema is None and limit and wire.count_words(text) > limit:
+            text, finish = " ".join(text.split()[:limit]), "length"
+        prompt_tokens = wire.count_words(wire.request_text(rec.protocol, rec.body)) + 3
+        usage = {
+            "input": reply.input_tokens if reply.input_tokens is not None else prompt_tokens,
+            "output": (reply.output_tokens if reply.output_tokens is not None
+                       else max(1, wire.count_words(text))),
+            "cache_read": reply.cache_read_tokens, "cache_write": reply.cache_write_tokens,
+        }
+        return text, finish, usage
+
+    def _fault(self, rec: Received, fault: Fault) -> None:
+        kind = fault.kind
+        if kind == "hang":
+            self.owner._wait(self.owner.hang_s)
+            self.close_connection = True
+            return None
+        if kind == "cutoff":
+            if not rec.stream:
+                return self._raw(200, "application/json", b'{"id": "chatcmpl-cut", "choi',
+                                 cut=True)
+            return self._reply(rec, Reply(text="this stream will be cut off before its end "
+                                                "so the client must notice the missing part"),
+                               cut_after=fault.after_chunks)
+        if kind == "malformed":
+            if rec.stream:
+                return self._stream([b"data: {this is not json\n\n"], None)
+            return self._raw(200, "application/json", b'{"id": "broken", "choices": [}')
+        if kind == "401":
+            status, body = wire.auth_error(rec.protocol, rec.api_key)
+        else:
+            status, body = wire.error_body(rec.protocol, kind)
+        headers = {}
+        if fault.retry_after is not None and kind in ("429", "503"):
+            value = fault.retry_after
+            headers["Retry-After"] = str(int(value)) if value == int(value) else f"{value:.3f}"
+        return self._json(status, body, headers)
+
+    # -- low-level writing -------------------------------------------------------------------
+    def _json(self, status: int, body: dict[str, Any],
+              headers: dict[str, str] | None = None) -> None:
+        self._raw(status, "application/json", json.dumps(body).encode(), headers=headers)
+
+    def _raw(self, status: int, ctype: str, data: bytes, *, cut: bool = False,
+             headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data) + (100 if cut else 0)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self._write(data)
+        if cut:
+            self._drop()
+
+    def _stream(self, events: list[bytes], cut_after: int | None) -> None:
+        """Chunked SSE; a cut stream stops mid-chunk and drops the connection."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for i, event in enumerate(events):
+            if cut_after is not None and i >= cut_after:
+                self._write(b"%x\r\n" % (len(event) + 50) + event[: len(event) // 2])
+                return self._drop()
+            self._write(b"%x\r\n%s\r\n" % (len(event), event))
+        self._write(b"0\r\n\r\n")
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.wfile.write(data)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            self.close_connection = True

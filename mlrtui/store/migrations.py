@@ -1,0 +1,289 @@
+"""Append-only, named schema migrations. Never edit an applied one: add a new one below.
+
+The first migration holds the schema of the whole product: tasks, runs, stage versions with
+lineage, run files, executions, LLM calls (the ledger), rubrics, reviews with per-dimension
+scores, hallucination flags, human scores, and import bookkeeping.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("mlrtui")
+
+SCHEMA_0001 = """
+CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,               -- e.g. iclr2025_bi_align
+    venue TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    slug TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    category TEXT NOT NULL,            -- chosen by the classifier
+    category_terms TEXT NOT NULL DEFAULT '[]',   -- JSON: the terms that decided it
+    category_override TEXT,            -- set by the user; wins over category
+    source TEXT NOT NULL,              -- example | corpus | user
+    path TEXT,
+    content_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE model_aliases (
+    alias TEXT PRIMARY KEY,            -- a name as found, e.g. o4-mini-2025-04-16
+    model TEXT NOT NULL                -- the canonical id, e.g. o4-mini
+);
+
+CREATE TABLE batches (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                -- run | judge
+    args TEXT NOT NULL DEFAULT '{}',
+    budget_usd REAL,
+    status TEXT NOT NULL DEFAULT 'running',
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+);
+
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    mode TEXT NOT NULL CHECK (mode IN ('stepwise', 'end-to-end')),
+    model TEXT NOT NULL,               -- canonical backbone model id
+    model_original TEXT,
+    agent TEXT,                        -- coding agent of an end-to-end run (codex, gemini-cli, builtin)
+    status TEXT NOT NULL DEFAULT 'pending',  -- pending | running | done | failed | cancelled
+    source TEXT NOT NULL DEFAULT 'local',    -- local | corpus
+    budget_usd REAL,
+    batch_id INTEGER REFERENCES batches(id) ON DELETE SET NULL,
+    error TEXT,
+    workspace TEXT,
+    import_key TEXT UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX runs_task ON runs(task_id);
+
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL CHECK (stage IN ('idea', 'literature', 'proposal', 'experiment', 'paper')),
+    text TEXT NOT NULL,
+    author TEXT NOT NULL,              -- canonical model id or 'human'
+    author_original TEXT,
+    stale INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    content_hash TEXT NOT NULL,
+    import_key TEXT UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX versions_run_stage ON versions(run_id, stage);
+
+-- Which versions a version was built from (its upstream).
+CREATE TABLE version_inputs (
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    input_version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    PRIMARY KEY (version_id, input_version_id)
+);
+
+-- The current version of each stage of a run.
+CREATE TABLE stage_heads (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    PRIMARY KEY (run_id, stage)
+);
+
+CREATE TABLE executions (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+    executor TEXT NOT NULL,            -- sandbox | claude | codex | gemini | imported
+    command TEXT NOT NULL,
+    cwd TEXT,
+    exit_code INTEGER,
+    status TEXT NOT NULL,              -- ok | failed | timeout | killed | error
+    reason TEXT,
+    duration_s REAL,
+    stdout TEXT NOT NULL DEFAULT '',
+    stderr TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    import_key TEXT UNIQUE
+);
+CREATE INDEX executions_run ON executions(run_id);
+
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    execution_id INTEGER REFERENCES executions(id) ON DELETE SET NULL,
+    path TEXT NOT NULL,                -- relative to the run's workspace
+    kind TEXT NOT NULL,                -- code | log | result | figure | transcript | other
+    content BLOB,                      -- bytes, or NULL when only external_path is kept
+    external_path TEXT,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (run_id, path, sha256)
+);
+CREATE INDEX files_run ON files(run_id);
+
+CREATE TABLE rubrics (
+    id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    content TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (id, hash)
+);
+
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    task_id TEXT REFERENCES tasks(id) ON DELETE CASCADE,
+    run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,  -- the judged version
+    stage TEXT NOT NULL,               -- idea | proposal | experiment | writeup | overall | hallucination
+    target_model TEXT,                 -- canonical model of the judged output
+    judge_model TEXT NOT NULL,         -- canonical
+    judge_original TEXT,
+    rubric_id TEXT,
+    rubric_hash TEXT,
+    overall REAL,
+    confidence REAL,
+    raw_text TEXT NOT NULL,
+    parsed TEXT,                       -- JSON of the validated reply
+    parse_status TEXT NOT NULL,        -- ok | repaired | invalid
+    error TEXT,
+    source TEXT NOT NULL DEFAULT 'local',
+    variant TEXT,                      -- e.g. no_code for reviews without the code
+    batch_id INTEGER REFERENCES batches(id) ON DELETE SET NULL,
+    import_key TEXT UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX reviews_target ON reviews(stage, target_model);
+CREATE INDEX reviews_task ON reviews(task_id);
+CREATE INDEX reviews_version ON reviews(version_id);
+
+CREATE TABLE review_scores (
+    review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+    dimension TEXT NOT NULL,
+    score REAL,
+    justification TEXT,
+    PRIMARY KEY (review_id, dimension)
+);
+
+CREATE TABLE flags (
+    id INTEGER PRIMARY KEY,
+    review_id INTEGER REFERENCES reviews(id) ON DELETE CASCADE,
+    run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+    version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+    type TEXT NOT NULL,                -- nonexistent_citation | hallucinated_methodology | math_error | faked_results | other
+    description TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL,              -- judge model id, or 'human'
+    status TEXT NOT NULL DEFAULT 'open',     -- open | confirmed | dismissed
+    note TEXT,
+    decided_at TEXT,
+    import_key TEXT UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX flags_status ON flags(status);
+
+CREATE TABLE human_scores (
+    id INTEGER PRIMARY KEY,
+    reviewer TEXT NOT NULL,
+    item TEXT NOT NULL,                -- what was scored, e.g. <task>/<model> for a paper
+    task_id TEXT,
+    run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+    target_model TEXT,
+    stage TEXT NOT NULL DEFAULT 'paper',
+    dimension TEXT NOT NULL,
+    score REAL NOT NULL,
+    rubric_id TEXT,
+    blind INTEGER NOT NULL DEFAULT 1,
+    source TEXT NOT NULL DEFAULT 'user',     -- user | corpus
+    row_index INTEGER,                 -- position in an imported CSV, to keep duplicate rows apart
+    import_key TEXT UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX human_scores_item ON human_scores(item, dimension);
+
+CREATE TABLE llm_calls (
+    id INTEGER PRIMARY KEY,
+    call_key TEXT NOT NULL,            -- one logical call; retries share it
+    attempt INTEGER NOT NULL DEFAULT 1,
+    run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+    review_id INTEGER REFERENCES reviews(id) ON DELETE SET NULL,
+    batch_id INTEGER REFERENCES batches(id) ON DELETE SET NULL,
+    task_id TEXT,
+    stage TEXT,
+    purpose TEXT,                      -- stage | judge | test | agent
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,               -- canonical
+    model_original TEXT,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    cache_read_tokens INTEGER,
+    cache_write_tokens INTEGER,
+    cost_usd REAL,                     -- NULL means unpriced, never 0
+    price_source TEXT,
+    price_version TEXT,
+    latency_s REAL,
+    status TEXT NOT NULL,              -- ok | error | cached
+    error TEXT,
+    source TEXT NOT NULL DEFAULT 'local',
+    import_key TEXT UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX llm_calls_run ON llm_calls(run_id);
+CREATE INDEX llm_calls_key ON llm_calls(call_key);
+CREATE INDEX llm_calls_created ON llm_calls(created_at);
+
+CREATE TABLE response_cache (
+    key TEXT PRIMARY KEY,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    text TEXT NOT NULL,
+    usage TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    counts TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'running'
+);
+
+CREATE TABLE import_problems (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    problem TEXT NOT NULL
+);
+"""
+
+
+@migrations()
+def m0001_schema(db: Database) -> None:
+    for statement in _statements(SCHEMA_0001):
+        db.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements: executescript would commit the migration's transaction."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s]
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)

@@ -1,0 +1,151 @@
+"""Task repository: upsert parsed task files, list with filters, per-task overrides."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from mlrtui.core.progress import NullProgress, ProgressSink
+from mlrtui.core.tasks import CATEGORIES, Task, TaskFileError, parse_task_file
+from mlrtui.store.db import Store, now
+
+
+class TaskRow(BaseModel):
+    id: str
+    venue: str
+    year: int
+    slug: str
+    title: str
+    body: str = ""
+    category: str                  # effective: the override when set, else the classifier's
+    category_auto: str
+    category_terms: list[tuple[str, float]] = []
+    category_override: str | None = None
+    source: str
+    path: str | None = None
+    runs: int = 0
+    best_score: float | None = None
+
+
+class TaskFilter(BaseModel):
+    venue: str | None = None
+    year: int | None = None
+    category: str | None = None
+    search: str | None = None
+
+
+def upsert_task(store: Store, task: Task, source: str) -> bool:
+    """Insert or refresh a task; True when something changed. Keeps a user's category override."""
+    row = {
+        "id": task.id, "venue": task.venue, "year": task.year, "slug": task.slug,
+        "title": task.title, "body": task.body,
+        "category": task.classification.category,
+        "category_terms": json.dumps(task.classification.terms[:12]),
+        "source": source, "path": task.path, "content_hash": task.content_hash,
+        "created_at": now(),
+    }
+    with store.transaction():
+        existing = store.query("SELECT content_hash, category, title FROM tasks WHERE id = ?",
+                               [task.id])
+        if not existing:
+            store.insert("tasks", row)
+            return True
+        old = existing[0]
+        if (old["content_hash"], old["category"], old["title"]) == (
+                row["content_hash"], row["category"], row["title"]):
+            return False
+        store.db.execute(
+            "UPDATE tasks SET title=?, body=?, category=?, category_terms=?, content_hash=?, "
+            "path=? WHERE id=?",
+            [row["title"], row["body"], row["category"], row["category_terms"],
+             row["content_hash"], row["path"], task.id])
+        return True
+
+
+def load_task_dir(store: Store, folder: Path, source: str,
+                  progress: ProgressSink | None = None) -> tuple[int, list[str]]:
+    """Load every task file of a folder; returns (changed count, one-line problems)."""
+    progress = progress or NullProgress()
+    files = sorted(folder.glob("*.md"))
+    changed, problems = 0, []
+    for path in files:
+        try:
+            changed += upsert_task(store, parse_task_file(path), source)
+        except TaskFileError as exc:
+            problems.append(str(exc))
+            progress.problem(str(path), str(exc).split(": ", 1)[-1])
+    return changed, problems
+
+
+def ensure_examples(store: Store, folder: Path) -> int:
+    """Load the bundled example tasks on first start so the app is never empty."""
+    if store.scalar("SELECT COUNT(*) FROM tasks") or not folder.is_dir():
+        return 0
+    return load_task_dir(store, folder, "example")[0]
+
+
+_LIST_SQL = """
+SELECT t.*, COALESCE(t.category_override, t.category) AS effective,
+  (SELECT COUNT(*) FROM runs r WHERE r.task_id = t.id) AS runs,
+  (SELECT MAX(m) FROM (SELECT AVG(v.overall) AS m FROM reviews v
+      WHERE v.task_id = t.id AND v.overall IS NOT NULL
+      GROUP BY v.stage, v.target_model, v.version_id, v.variant)) AS best_score
+FROM tasks t
+"""
+
+
+def _to_row(r: dict, with_body: bool) -> TaskRow:
+    return TaskRow(
+        id=r["id"], venue=r["venue"], year=r["year"], slug=r["slug"], title=r["title"],
+        body=r["body"] if with_body else "", category=r["effective"],
+        category_auto=r["category"], category_terms=[tuple(x) for x in
+                                                     json.loads(r["category_terms"] or "[]")],
+        category_override=r["category_override"], source=r["source"], path=r["path"],
+        runs=r["runs"], best_score=r["best_score"])
+
+
+def list_tasks(store: Store, flt: TaskFilter | None = None, *, with_body: bool = False
+               ) -> list[TaskRow]:
+    flt = flt or TaskFilter()
+    where, params = [], []
+    if flt.venue:
+        where.append("t.venue = ?")
+        params.append(flt.venue.lower())
+    if flt.year:
+        where.append("t.year = ?")
+        params.append(flt.year)
+    if flt.category:
+        where.append("COALESCE(t.category_override, t.category) = ?")
+        params.append(flt.category)
+    if flt.search:
+        for word in flt.search.lower().split():
+            where.append("(lower(t.id) LIKE ? OR lower(t.title) LIKE ?)")
+            params += [f"%{word}%", f"%{word}%"]
+    sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id"
+    return [_to_row(r, with_body) for r in store.query(sql, params)]
+
+
+def get_task(store: Store, task_id: str) -> TaskRow | None:
+    rows = store.query(_LIST_SQL + " WHERE t.id = ?", [task_id])
+    return _to_row(rows[0], True) if rows else None
+
+
+def set_category_override(store: Store, task_id: str, category: str | None) -> None:
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}; one of: {', '.join(CATEGORIES)}")
+    with store.transaction():
+        cur = store.db.execute("UPDATE tasks SET category_override = ? WHERE id = ?",
+                               [category, task_id])
+        if cur.rowcount == 0:
+            raise KeyError(task_id)
+
+
+def facets(store: Store) -> dict[str, list]:
+    """Distinct venues, years and categories, for filter pickers."""
+    return {
+        "venue": [r["venue"] for r in store.query("SELECT DISTINCT venue FROM tasks ORDER BY 1")],
+        "year": [r["year"] for r in store.query("SELECT DISTINCT year FROM tasks ORDER BY 1")],
+        "category": CATEGORIES,
+    }
