@@ -36,3 +36,33 @@ def corpus() -> Path:
     if not (CORPUS / "tasks").is_dir():
         pytest.skip(f"reference corpus not found at {CORPUS} (needs ../shared/mlrbench)")
     return CORPUS
+
+
+@pytest.fixture
+def loopback():
+    """A started loopback LLM server (OpenAI + Anthropic protocols), stopped after the test."""
+    from mlrtui.providers.loopback import LoopbackServer
+
+    server = LoopbackServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def llm_settings(loopback, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Settings whose models include fake-openai and fake-anthropic, served by `loopback`.
+
+    Both use the key variable MLRTUI_TEST_KEY (set here); the defaults, incl. "local", remain.
+    """
+    from mlrtui.config import ModelConfig, Settings, default_models
+
+    monkeypatch.setenv("MLRTUI_TEST_KEY", "test-key-loopback")
+    models = default_models()
+    models["fake-openai"] = ModelConfig(
+        provider="openai", model="gpt-4o", base_url=loopback.openai_base_url,
+        api_key_env="MLRTUI_TEST_KEY", max_tokens=256, timeout_s=2.0, max_attempts=4)
+    models["fake-anthropic"] = ModelConfig(
+        provider="anthropic", model="claude-3-7-sonnet-20250219", base_url=loopback.base_url,
+        api_key_env="MLRTUI_TEST_KEY", max_tokens=256, timeout_s=2.0, max_attempts=4)
+    return Settings(db=tmp_path / "llm.db", models=models, default_model="fake-openai",
+                    judges=["fake-openai", "fake-anthropic"])

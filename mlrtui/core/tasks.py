@@ -79,7 +79,11 @@ MIN_SCORE = 4.0
 
 TASK_NAME = re.compile(r"^(?P<venue>[a-z]+)(?P<year>\d{4})_(?P<slug>[A-Za-z0-9_\-]+)\.md$")
 _GENERIC_HEADINGS = {"overview", "introduction", "about", "description", "workshop description",
-                     "call for papers", "summary", "abstract", "topics", "scope"}
+                     "call for papers", "summary", "abstract", "topics", "scope",
+                     "about the workshop", "subject areas", "workshop overview", "background",
+                     "motivation", "important dates", "workshop summary", "objective",
+                     "objectives", "aims", "aim", "goals", "call for submissions", "tracks",
+                     "workshop direction", "description of the workshop"}
 
 
 class TaskFileError(Exception):
@@ -146,9 +150,10 @@ def _title(body: str, venue: str, year: int, slug: str) -> str:
             heading = re.sub(r"[*_`]", "", m.group(1)).strip()
             if heading.lower().rstrip(":") not in _GENERIC_HEADINGS:
                 return heading[:200]
-    m = re.search(r"\b(?:[Tt]he\s+)?((?:[A-Z0-9][\w\-&:]*\s+){0,8}?[A-Z0-9][\w\-&]*)\s+[Ww]orkshop",
+    m = re.search(r"\b(?:[Tt]he )?([A-Z0-9][\w\-&:]* (?:(?:[A-Z0-9][\w\-&:]*|for|of|and|in|on|&) ){0,7}?"
+                  r"[A-Z0-9][\w\-&]*|[A-Z0-9][\w\-&]*) [Ww]orkshop",
                   body[:2000])
-    if m:
+    if m and m.group(1).lower() not in {"this", "our", "a", "an", "that", "each"}:
         return f"{m.group(1).strip()} Workshop"
     return f"{slug.replace('_', ' ').upper()} ({venue.upper()} {year})"
 

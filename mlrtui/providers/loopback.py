@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
@@ -264,7 +264,8 @@ class _Handler(BaseHTTPRequestHandler):
                                cut_after=fault.after_chunks)
         if kind == "malformed":
             if rec.stream:
-                return self._stream([b"data: {this is not json\n\n"], None)
+                name = b"" if rec.protocol == "openai" else b"event: message_start\n"
+                return self._stream([name + b"data: {this is not json\n\n"], None)
             return self._raw(200, "application/json", b'{"id": "broken", "choices": [}')
         if kind == "401":
             status, body = wire.auth_error(rec.protocol, rec.api_key)

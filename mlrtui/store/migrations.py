@@ -287,3 +287,9 @@ def _statements(script: str) -> list[str]:
 
 def apply(db: Database) -> None:
     migrations.apply(db)
+
+
+@migrations()
+def m0002_stages(db: Database) -> None:
+    """Sandbox facts of an execution (which isolations were applied), as JSON."""
+    db.execute("ALTER TABLE executions ADD COLUMN sandbox TEXT NOT NULL DEFAULT '{}'")

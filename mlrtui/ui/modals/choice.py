@@ -1,0 +1,52 @@
+"""Pick one value from a short list (a category, an upstream version)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+
+class ChoiceScreen(ModalScreen[Any]):
+    """Dismisses with the chosen value, or None on escape."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="choice.cancel",
+                tooltip="Close without choosing"),
+        Binding("j", "move(1)", "Down", show=False, id="choice.down", tooltip="Next option"),
+        Binding("k", "move(-1)", "Up", show=False, id="choice.up", tooltip="Previous option"),
+    ]
+
+    def __init__(self, title: str, options: list[tuple[str, Any]], current: Any = None) -> None:
+        super().__init__(classes="modal")
+        self.title_text = title
+        self.values = [value for _, value in options]
+        self.labels = [label for label, _ in options]
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*(Option(label, id=str(i)) for i, label in enumerate(self.labels)),
+                             id="choices")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.current in self.values:
+            options.highlighted = self.values.index(self.current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.values[event.option_index])
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
