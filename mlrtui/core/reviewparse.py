@@ -9,6 +9,8 @@ Status is 'ok' when strict JSON was found, 'repaired' when json_repair had to fi
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -52,8 +54,17 @@ class ParsedReview:
     confidence: float | None = None
     hallucination: bool | None = None
     hallucination_details: str = ""
+    strengths: list[str] = field(default_factory=list)
+    weaknesses: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """The compact validated reply stored beside the raw text (justifications go per row)."""
+        return {"scores": self.scores, "confidence": self.confidence,
+                "hallucination": self.hallucination, "strengths": self.strengths,
+                "weaknesses": self.weaknesses}
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_dimension(key: str) -> str:
     """'overall_assessment', 'OverallAssessment', 'overall' -> 'Overall'; 'novelty' -> 'Novelty'."""
     flat = re.sub(r"[^a-z0-9]", "", key.lower())
@@ -67,6 +78,8 @@ def canonical_dimension(key: str) -> str:
 
 def parse_score(value: Any) -> float | None:
     """8, 8.5, "8", "8/10", "4/5" (scaled to 10), "Score: 7" -> float; anything else None."""
+    if type(value) in (int, float):   # the common case first (bool is excluded by type())
+        return float(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -175,9 +188,28 @@ def _fill(review: ParsedReview, data: Any) -> None:
         review.scores[dim] = score
         if isinstance(value, dict):
             for k, v in value.items():
-                if str(k).lower() in _JUSTIFICATION_KEYS and isinstance(v, str):
-                    review.justifications[dim] = v
-                    break
+                low = str(k).lower()
+                if low in _JUSTIFICATION_KEYS and isinstance(v, str):
+                    review.justifications.setdefault(dim, v)
+                elif dim == "Overall" and low in ("strengths", "weaknesses"):
+                    getattr(review, low).extend(_as_list(v))
+
+
+def _as_list(value: Any) -> list[str]:
+    """Strengths/weaknesses: a list, one string, or a string holding a Python/JSON list."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("[") and text.endswith("]"):
+            try:
+                parsed = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                parsed = None
+            if isinstance(parsed, list):
+                return [str(v) for v in parsed]
+        return [text] if text else []
+    return []
 
 
 def parse_review(text: str) -> ParsedReview:

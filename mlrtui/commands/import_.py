@@ -1,0 +1,100 @@
+"""`mlrtui import PATH`: load an MLR-Bench checkout, with a progress bar and a summary table.
+
+Exit 0 even when some files had problems (each is listed, one line); exit 2 when PATH is not
+an MLR-Bench checkout or the database cannot be opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mlrtui.commands import Context, Fatal
+from mlrtui.core.importer import KINDS, CorpusError, ImportSummary, import_corpus, is_corpus
+
+
+class RichProgress:
+    """ProgressSink drawing a rich bar on stderr; problems are listed after the bar."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(),
+                                 TextColumn("{task.fields[detail]}"), console=console,
+                                 transient=False)
+        self.task_id = None
+
+    def start(self, total: int, description: str = "") -> None:
+        self.progress.start()
+        self.task_id = self.progress.add_task(description or "Importing", total=total,
+                                              detail="")
+
+    def advance(self, n: int = 1, detail: str = "") -> None:
+        if self.task_id is not None:
+            self.progress.update(self.task_id, advance=n, detail=detail[-48:])
+
+    def problem(self, path: str, message: str) -> None:
+        """Shown in the summary at the end, not under the bar."""
+
+    def finish(self) -> None:
+        if self.task_id is not None:
+            self.progress.update(self.task_id, detail="done")
+        self.progress.stop()
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import an MLR-Bench checkout (tasks, outputs, reviews)")
+    p.add_argument("path", type=Path, help="the MLR-Bench checkout (folder with tasks/)")
+    p.add_argument("--db", type=Path, default=argparse.SUPPRESS,
+                   help="SQLite database file (same as the global --db)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON, no bar")
+    p.set_defaults(handler=handle)
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    if not is_corpus(args.path.expanduser()):
+        raise Fatal(f"{args.path}: not an MLR-Bench checkout (needs tasks/ and agent_results/, "
+                    "agent_reviews/ or human_eval/)")
+    store = ctx.store
+    console = Console(stderr=True)
+    sink = None if args.json else RichProgress(console)
+    try:
+        summary = import_corpus(store, args.path, progress=sink)
+    except CorpusError as exc:
+        raise Fatal(str(exc)) from None
+    if args.json:
+        sys.stdout.write(json.dumps({
+            "import_id": summary.import_id, "elapsed_s": summary.elapsed_s,
+            "added": summary.counts, "found": summary.seen,
+            "problems": [{"path": p, "problem": m} for p, m in summary.problems]}) + "\n")
+        return 0
+    print_summary(Console(), summary, store.path)
+    return 0
+
+
+def print_summary(console: Console, summary: ImportSummary, db: Path) -> None:
+    table = Table(title=f"Import #{summary.import_id} into {db} ({summary.elapsed_s:.1f} s)")
+    table.add_column("kind")
+    table.add_column("found", justify="right")
+    table.add_column("added", justify="right")
+    for kind, n in summary.seen.items():
+        added = summary.counts.get(kind)
+        table.add_row(kind, str(n), "" if added is None else str(added))
+    table.add_section()
+    for kind in KINDS:
+        if kind != "tasks":
+            table.add_row(f"{kind} rows", "", str(summary.counts.get(kind, 0)))
+    console.print(table)
+    total = summary.added
+    console.print(f"{total} rows added" + ("" if total else " (everything was already there)"))
+    if summary.problems:
+        console.print(f"[bold]{len(summary.problems)} problems[/bold] (handled; nothing aborted):")
+        for line in summary.problem_lines():
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print("no problems")
