@@ -62,7 +62,7 @@ def llm_settings(loopback, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         provider="openai", model="gpt-4o", base_url=loopback.openai_base_url,
         api_key_env="MLRTUI_TEST_KEY", max_tokens=256, timeout_s=2.0, max_attempts=4)
     models["fake-anthropic"] = ModelConfig(
-        provider="anthropic", model="claude-3-7-sonnet-20250219", base_url=loopback.base_url,
+        provider="anthropic", model="claude-sonnet-4-6", base_url=loopback.base_url,
         api_key_env="MLRTUI_TEST_KEY", max_tokens=256, timeout_s=2.0, max_attempts=4)
     return Settings(db=tmp_path / "llm.db", models=models, default_model="fake-openai",
                     judges=["fake-openai", "fake-anthropic"])

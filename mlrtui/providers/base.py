@@ -22,6 +22,9 @@ class Message:
 
 @dataclass
 class Usage:
+    """Tokens of one call. input_tokens counts ALL input tokens, cached ones included (OpenAI's
+    convention and genai-prices'); cache_read/cache_write say how many of them hit the cache."""
+
     input_tokens: int = 0
     output_tokens: int = 0
     cache_read_tokens: int = 0

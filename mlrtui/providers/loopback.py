@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 speaking the OpenAI and Anthropic protocols, for tests and benches.
+"""A real HTTP server on 127.0.0.1 speaking the OpenAI and Anthropic protocols, for tests.
 
 Provider tests run the official SDKs against it, so the wire format, streaming, timeouts and
 retries are exercised for real. Replies are scripted (a queue, a function of the request, or a
@@ -106,10 +106,10 @@ class LoopbackServer:
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> LoopbackServer:
         handler = type("Handler", (_Handler,), {"owner": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = _Server(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-llm",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,),
+                                        name="loopback-llm", daemon=True)
         self._thread.start()
         return self
 
@@ -178,6 +178,11 @@ class LoopbackServer:
             self._stopping.wait(seconds)
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops connections when a test opens dozens at once.
+    request_queue_size = 256
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     owner: LoopbackServer
@@ -185,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and benches print their own output."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+    def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path = self.path.split("?", 1)[0]
         if path.endswith("/chat/completions"):

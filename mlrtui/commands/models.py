@@ -1,0 +1,81 @@
+"""`mlrtui models`: configured models, available or not and why; `models test NAME` calls one."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+
+from rich.console import Console
+from rich.table import Table
+
+from mlrtui.commands import Context, Fatal
+from mlrtui.providers.base import Message, Request
+from mlrtui.providers.client import BudgetExceeded, CallContext, CallFailed, LLMClient
+from mlrtui.providers.registry import model_statuses
+
+TEST_PROMPT = "In one short sentence, say what a testable research hypothesis is."
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("models", help="list configured models; `models test NAME` calls one")
+    p.add_argument("--json", action="store_true", help="print JSON lines for scripts")
+    inner = p.add_subparsers(dest="models_cmd", metavar="ACTION")
+    t = inner.add_parser("test", help="make one small call and show reply, tokens, latency, cost")
+    t.add_argument("name", help="a model name from `mlrtui models`")
+    t.add_argument("--max-tokens", type=int, default=48)
+    p.set_defaults(handler=handle)
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    if getattr(args, "models_cmd", None) == "test":
+        return _test(ctx, args.name, args.max_tokens)
+    statuses = model_statuses(ctx.settings)
+    if args.json:
+        for s in statuses:
+            sys.stdout.write(json.dumps(s.__dict__) + "\n")
+        return 0
+    table = Table(title=f"{len(statuses)} models")
+    for col in ("name", "provider", "model", "available", "priced"):
+        table.add_column(col, no_wrap=col != "available")
+    for s in statuses:
+        avail = "yes" if s.available else f"no: {s.reason}"
+        table.add_row(s.name, s.provider, s.model, avail, "yes" if s.priced else "unpriced")
+    Console().print(table)
+    return 0
+
+
+def _test(ctx: Context, name: str, max_tokens: int) -> int:
+    if name not in ctx.settings.all_models():
+        raise Fatal(f"unknown model {name!r}; see `mlrtui models`")
+    request = Request([Message("user", TEST_PROMPT)], temperature=0.2, max_tokens=max_tokens)
+
+    async def call() -> tuple[object, float]:
+        client = LLMClient(ctx.store, ctx.settings)
+        started = time.monotonic()
+        try:
+            result = await client.complete(name, request, CallContext(purpose="test"))
+        finally:
+            await client.aclose()
+        return result, time.monotonic() - started
+
+    try:
+        result, latency = asyncio.run(call())
+    except (CallFailed, BudgetExceeded) as exc:
+        raise Fatal(str(exc), code=1) from None
+    comp = result.completion
+    cost = "unpriced" if result.cost_usd is None else f"${result.cost_usd:.6f}"
+    if ctx.settings.all_models()[name].provider == "local":
+        cost = "free (embedded model)"
+    print(f"model:   {name} ({comp.model})")
+    print(f"reply:   {comp.text.strip()}")
+    print(f"tokens:  {comp.usage.input_tokens} in / {comp.usage.output_tokens} out"
+          + (f" / {comp.usage.cache_read_tokens} cache read" if comp.usage.cache_read_tokens
+             else ""))
+    print(f"latency: {latency:.2f}s" + ("  (cached)" if result.cached else ""))
+    print(f"cost:    {cost}")
+    for note in comp.notes:
+        print(f"note:    {note}")
+    return 0

@@ -1,0 +1,128 @@
+"""Writing the ledger (one llm_calls row per attempt) and the content-addressed response cache.
+
+Error text is scrubbed of every configured API key before it is stored: some servers echo the
+key they were sent, and nothing the program writes may contain one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from mlrtui.config import ModelConfig, Settings
+from mlrtui.core.modelnames import canonical_model
+from mlrtui.providers.base import Completion, ProviderError, Request, Usage
+from mlrtui.store import Store
+from mlrtui.store.db import now
+
+REDACTED = "[redacted]"
+
+
+def known_secrets(settings: Settings) -> list[str]:
+    """Values of every key variable the config names (and the usual ones), longest first."""
+    names = {cfg.api_key_env for cfg in settings.all_models().values() if cfg.api_key_env}
+    names |= {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY"}
+    values = {os.environ.get(n, "") for n in names}
+    return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def cache_key(cfg: ModelConfig, request: Request) -> str:
+    """Content address of a call: provider, endpoint, model, messages and parameters."""
+    payload = {
+        "provider": cfg.provider, "base_url": cfg.base_url, "model": cfg.model,
+        "gguf": cfg.gguf_path,
+        "messages": [[m.role, m.content] for m in request.messages],
+        "temperature": request.temperature, "max_tokens": request.max_tokens,
+        "json_schema": request.json_schema,
+    }
+    raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class Attempt:
+    """What one attempt left behind, for its ledger row."""
+
+    attempt: int
+    status: str                      # ok | error | cached
+    latency_s: float | None = None
+    usage: Usage | None = None
+    model_reported: str | None = None
+    cost_usd: float | None = None
+    price_source: str | None = None
+    price_version: str | None = None
+    error: str | None = None
+
+
+class Ledger:
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.secrets = known_secrets(settings)
+
+    def scrub(self, error: ProviderError) -> ProviderError:
+        """The same error with any known key removed from its message."""
+        text = redact(str(error), self.secrets)
+        if text == str(error):
+            return error
+        return ProviderError(text, retryable=error.retryable, status=error.status,
+                             retry_after=error.retry_after)
+
+    def record(self, call_key: str, cfg: ModelConfig, ctx: Any, a: Attempt) -> int | None:
+        usage = a.usage
+        row = {
+            "call_key": call_key, "attempt": a.attempt,
+            "run_id": ctx.run_id, "version_id": ctx.version_id, "review_id": ctx.review_id,
+            "batch_id": ctx.batch_id, "task_id": ctx.task_id, "stage": ctx.stage,
+            "purpose": ctx.purpose, "provider": cfg.provider,
+            "model": canonical_model(cfg.model), "model_original": a.model_reported or cfg.model,
+            "input_tokens": usage.input_tokens if usage else None,
+            "output_tokens": usage.output_tokens if usage else None,
+            "cache_read_tokens": usage.cache_read_tokens if usage else None,
+            "cache_write_tokens": usage.cache_write_tokens if usage else None,
+            "cost_usd": a.cost_usd, "price_source": a.price_source,
+            "price_version": a.price_version,
+            "latency_s": round(a.latency_s, 4) if a.latency_s is not None else None,
+            "status": a.status,
+            "error": redact(a.error, self.secrets) if a.error else None,
+            "created_at": now(),
+        }
+        with self.store.transaction():
+            return self.store.insert("llm_calls", row)
+
+    def link(self, call_key: str, version_id: int | None, review_id: int | None) -> None:
+        sets = {k: v for k, v in (("version_id", version_id), ("review_id", review_id))
+                if v is not None}
+        if not sets:
+            return
+        assignments = ", ".join(f"{k} = ?" for k in sets)
+        with self.store.transaction() as db:
+            db.execute(f"UPDATE llm_calls SET {assignments} WHERE call_key = ?",
+                       [*sets.values(), call_key])
+
+    def cache_get(self, key: str) -> Completion | None:
+        rows = self.store.query("SELECT text, usage, model FROM response_cache WHERE key = ?",
+                                [key])
+        if not rows:
+            return None
+        meta = json.loads(rows[0]["usage"] or "{}")
+        finish = meta.pop("finish_reason", None)
+        usage = Usage(**{k: int(v) for k, v in meta.items() if k in Usage.__dataclass_fields__})
+        return Completion(text=rows[0]["text"], usage=usage, model=rows[0]["model"],
+                          finish_reason=finish, notes=["served from the response cache"])
+
+    def cache_put(self, key: str, cfg: ModelConfig, completion: Completion) -> None:
+        meta = asdict(completion.usage) | {"finish_reason": completion.finish_reason}
+        with self.store.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO response_cache (key, provider, model, text, usage,"
+                       " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       [key, cfg.provider, completion.model or cfg.model, completion.text,
+                        json.dumps(meta), now()])
