@@ -293,3 +293,9 @@ def apply(db: Database) -> None:
 def m0002_stages(db: Database) -> None:
     """Sandbox facts of an execution (which isolations were applied), as JSON."""
     db.execute("ALTER TABLE executions ADD COLUMN sandbox TEXT NOT NULL DEFAULT '{}'")
+
+
+@migrations()
+def m0003_judging(db: Database) -> None:
+    """What a judge was not shown (inputs cut to fit), as a JSON list of notes on the review."""
+    db.execute("ALTER TABLE reviews ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'")

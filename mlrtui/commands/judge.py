@@ -1,0 +1,168 @@
+"""`mlrtui judge`: run rubric judges on the current version of a stage of matching runs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+from mlrtui import paths
+from mlrtui.commands import Context, Fatal
+from mlrtui.core.rubrics import (
+    JUDGE_STAGES,
+    RubricError,
+    get_rubric,
+    load_rubrics,
+    rubric_for_stage,
+)
+
+if TYPE_CHECKING:
+    from mlrtui.core.judging import JudgeSummary, JudgeTarget
+    from mlrtui.core.rubrics import Rubric
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("judge", help="judge a stage of runs with rubric LLM judges")
+    p.add_argument("--stage", choices=list(JUDGE_STAGES),
+                   help="what to judge (paper = the write-up; overall = paper with its code)")
+    p.add_argument("--rubric", help="a rubric id instead of the stage's default")
+    p.add_argument("--judges", help="comma-separated model names (default: config 'judges')")
+    p.add_argument("--task", action="append", metavar="GLOB", help="task id glob (repeatable)")
+    p.add_argument("--run", action="append", type=int, metavar="ID", help="run id (repeatable)")
+    p.add_argument("--model", action="append", metavar="M", help="only runs of this model")
+    p.add_argument("--budget", type=float, metavar="USD", help="cap for this batch")
+    p.add_argument("--concurrency", type=int, help="calls in flight (default: config)")
+    p.add_argument("--max-tokens", type=int, help="cap on each reply's tokens")
+    p.add_argument("--force", action="store_true", help="judge again what was already judged")
+    p.add_argument("--rubrics", action="store_true", help="list the rubrics and exit")
+    p.add_argument("--show", type=int, metavar="REVIEW", help="print one review and exit")
+    p.set_defaults(handler=handle)
+
+
+class LineProgress:
+    """A ProgressSink that prints one line per judged item to stderr."""
+
+    def __init__(self) -> None:
+        self.total = self.done = 0
+
+    def start(self, total: int, description: str = "") -> None:
+        self.total = total
+        print(f"{description}: {total} review(s) to do", file=sys.stderr)
+
+    def advance(self, n: int = 1, detail: str = "") -> None:
+        self.done += n
+        print(f"[{self.done}/{self.total}] {detail}", file=sys.stderr)
+
+    def problem(self, path: str, message: str) -> None:
+        print(f"  ! {path}: {message}", file=sys.stderr)
+
+    def finish(self) -> None:
+        pass
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    if args.rubrics:
+        return _list_rubrics()
+    if args.show is not None:
+        return _show(ctx, args.show)
+    if not args.stage and not args.rubric:
+        raise Fatal("judge: give --stage (or --rubric); see mlrtui judge --help")
+    try:
+        rubric = get_rubric(args.rubric) if args.rubric else rubric_for_stage(args.stage)
+    except RubricError as exc:
+        raise Fatal(str(exc)) from None
+    settings = ctx.settings
+    judges = [j.strip() for j in (args.judges.split(",") if args.judges else settings.judges)
+              if j.strip()]
+    models = settings.all_models()
+    for judge in judges:
+        if judge not in models:
+            raise Fatal(f"unknown judge model {judge!r} (configured: {', '.join(models)})")
+        reason = models[judge].unavailable_reason()
+        if reason:
+            raise Fatal(f"judge {judge} cannot be called: {reason}")
+    from mlrtui.core.judging import find_targets
+
+    targets = find_targets(ctx.store, rubric, task_globs=args.task, run_ids=args.run,
+                           models=args.model)
+    if not targets:
+        print(f"nothing to judge: no run has a current {rubric.target_stage} version "
+              "matching the filters")
+        return 0
+    summary = asyncio.run(_judge(ctx, rubric, judges, targets, args))
+    return _print_summary(ctx, summary)
+
+
+async def _judge(ctx: Context, rubric: Rubric, judges: list[str], targets: list[JudgeTarget],
+                 args: argparse.Namespace) -> JudgeSummary:
+    from mlrtui.core.judging import judge_batch
+    from mlrtui.providers.client import LLMClient
+
+    client = LLMClient(ctx.store, ctx.settings)
+    try:
+        return await judge_batch(ctx.store, ctx.settings, client, rubric, judges, targets,
+                                 force=args.force, budget_usd=args.budget,
+                                 concurrency=args.concurrency, max_tokens=args.max_tokens,
+                                 progress=LineProgress())
+    finally:
+        await client.aclose()
+
+
+def _print_summary(ctx: Context, summary: JudgeSummary) -> int:
+    cost = ctx.store.scalar("SELECT SUM(cost_usd) FROM llm_calls WHERE batch_id = ?",
+                            [summary.batch_id])
+    counts = ", ".join(f"{s} {summary.count(s)}" for s in
+                       ("ok", "repaired", "invalid", "failed", "skipped") if summary.count(s))
+    print(f"batch {summary.batch_id}: {len(summary.outcomes)} of "
+          f"{summary.targets * len(summary.judges)} reviews ({counts or 'none'}), "
+          f"{summary.flags} flag(s), cost {f'${cost:.4f}' if cost is not None else 'unpriced'}")
+    for o in summary.outcomes:
+        if o.status in ("invalid", "failed") or o.retried:
+            ids = ",".join(str(i) for i in o.review_ids) or "-"
+            note = " (retried)" if o.retried else ""
+            print(f"  {o.task_id} run {o.run_id} {o.judge}: {o.status}{note}; "
+                  f"review(s) {ids}; {o.error or ''}")
+    if summary.stopped:
+        print(f"stopped early: {summary.stopped}")
+    return 0 if not (summary.count("failed") or summary.count("invalid")) else 1
+
+
+def _list_rubrics() -> int:
+    rubrics, problems = load_rubrics()
+    table = Table(title=f"{len(rubrics)} rubrics (user folder: {paths.rubrics_dirs()[0]})")
+    table.add_column("id", no_wrap=True)
+    for col in ("judges", "reads", "dimensions", "hash", "from"):
+        table.add_column(col)
+    bundled = str(paths.rubrics_dirs()[-1])
+    for r in sorted(rubrics.values(), key=lambda r: r.id):
+        dims = ", ".join(r.dimension_names) or "findings"
+        origin = "bundled" if r.path.startswith(bundled) else "user"
+        table.add_row(r.id, r.target_stage, ", ".join(r.inputs), dims, r.hash[:8], origin)
+    Console().print(table)
+    for line in problems:
+        print(f"problem: {line}", file=sys.stderr)
+    return 0
+
+
+def _show(ctx: Context, review_id: int) -> int:
+    from mlrtui.core.reviews import get_review
+
+    r = get_review(ctx.store, review_id)
+    if r is None:
+        raise Fatal(f"no review {review_id}")
+    print(f"review {r.id}: {r.stage} of {r.task_id} / {r.target_model} "
+          f"(run {r.run_id}, version {r.version_id}) by {r.judge_model}")
+    print(f"rubric {r.rubric_id}@{(r.rubric_hash or '')[:10]}, status {r.parse_status}"
+          + (f": {r.error}" if r.error else ""))
+    for note in r.notes:
+        print(f"note: {note}")
+    for dim, score in r.scores.items():
+        print(f"  {dim}: {score:g}")
+    if r.parse_status == "invalid":
+        print("--- raw reply ---")
+        print(r.raw_text)
+    return 0

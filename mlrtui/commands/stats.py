@@ -1,0 +1,184 @@
+"""`mlrtui stats`: leaderboards, judge disagreements, human-vs-judge agreement, human scores."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from mlrtui.commands import Context, Fatal
+from mlrtui.core import agreement as agr
+from mlrtui.core.aggregate import Leaderboard, disagreements, leaderboard
+
+# `--stage` values -> the review stage they read (paper = the write-up review).
+REVIEW_STAGES = {"idea": "idea", "proposal": "proposal", "experiment": "experiment",
+                 "paper": "writeup", "writeup": "writeup", "overall": "overall"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("stats", help="leaderboards, disagreements and agreement statistics")
+    s = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)
+
+    lb = s.add_parser("leaderboard", help="per-model per-dimension judge means of a stage")
+    lb.add_argument("--stage", required=True, choices=list(REVIEW_STAGES))
+    lb.add_argument("--source", choices=["corpus", "local", "all"], default="all")
+    lb.add_argument("--variant", default="", help="e.g. no_code (default: the plain reviews)")
+    lb.add_argument("--judges", help="comma-separated judge models to include")
+    lb.add_argument("--exact", action="store_true",
+                    help="unrounded means instead of the paper's table rounding")
+    lb.add_argument("--json", action="store_true")
+    lb.set_defaults(handler=handle_leaderboard)
+
+    ag = s.add_parser("agreement", help="human-vs-human vs human-vs-judge (Mann-Whitney U)")
+    ag.add_argument("--source", choices=["corpus", "user", "all"], default="all")
+    ag.add_argument("--duplicates", choices=list(agr.POLICIES), default="authors",
+                    help="how a reviewer's repeated rows for one item count (see docs)")
+    ag.add_argument("--csv", type=Path, metavar="DIR",
+                    help="read human_review.csv + llm_judge.csv from DIR instead of the DB")
+    ag.add_argument("--json", action="store_true")
+    ag.set_defaults(handler=handle_agreement)
+
+    dg = s.add_parser("disagreements", help="items whose judges differ by more than a threshold")
+    dg.add_argument("--stage", required=True, choices=list(REVIEW_STAGES))
+    dg.add_argument("--threshold", type=float, help="default: config disagreement_threshold")
+    dg.add_argument("--source", choices=["corpus", "local", "all"], default="all")
+    dg.add_argument("--limit", type=int, default=30)
+    dg.add_argument("--json", action="store_true")
+    dg.set_defaults(handler=handle_disagreements)
+
+    hu = s.add_parser("human", help="record your own (blind) scores of a version")
+    hu.add_argument("version", type=int, help="version id")
+    hu.add_argument("scores", nargs="+", metavar="DIM=SCORE", help="e.g. Novelty=6 Overall=5")
+    hu.add_argument("--reviewer", required=True)
+    hu.add_argument("--rubric", help="rubric id (default: the stage's human rubric)")
+    hu.set_defaults(handler=handle_human)
+
+
+def _source(value: str) -> str | None:
+    return None if value == "all" else value
+
+
+def handle_leaderboard(ctx: Context, args: argparse.Namespace) -> int:
+    judges = [j.strip() for j in args.judges.split(",")] if args.judges else None
+    board = leaderboard(ctx.store, REVIEW_STAGES[args.stage], source=_source(args.source),
+                        variant=args.variant, judges=judges)
+    if args.json:
+        print(json.dumps(board.model_dump(), indent=1))
+        return 0
+    if not board.rows:
+        print(f"no valid {board.stage} reviews in {ctx.store.path}")
+        return 0
+    _print_board(board, args.exact)
+    return 0
+
+
+def _print_board(board: Leaderboard, exact: bool) -> None:
+    console = Console()
+    fmt = "{:.3f}" if exact else "{:.2f}"
+    table = Table(title=f"{board.stage} leaderboard: mean of {len(board.judges)} judges "
+                        f"({', '.join(board.judges)})")
+    table.add_column("model", no_wrap=True)
+    table.add_column("items", justify="right")
+    for dim in board.dimensions:
+        table.add_column(dim, justify="right")
+    for row in board.rows:
+        cells = [fmt.format(row.cells[d].mean if exact else row.cells[d].display)
+                 if d in row.cells else "-" for d in board.dimensions]
+        table.add_row(row.model, str(row.n_items), *cells)
+    console.print(table)
+    if len(board.judges) > 1 and any("Overall" in r.cells for r in board.rows):
+        per = Table(title="Overall by judge (each judge's mean over its items)")
+        per.add_column("model", no_wrap=True)
+        for judge in board.judges:
+            per.add_column(judge, justify="right")
+        per.add_column("mean", justify="right")
+        for row in board.rows:
+            cell = row.cells.get("Overall")
+            if cell is None:
+                continue
+            per.add_row(row.model, *[fmt.format(cell.judges[j]) if j in cell.judges else "-"
+                                     for j in board.judges],
+                        fmt.format(cell.mean if exact else cell.display))
+        console.print(per)
+
+
+def handle_agreement(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        if args.csv is not None:
+            human, judge = agr.load_csv(args.csv)
+            rep = agr.report(f"csv:{args.csv}", args.duplicates, human, judge)
+        else:
+            rep = agr.from_store(ctx.store, args.source, args.duplicates)
+    except agr.AgreementError as exc:
+        raise Fatal(str(exc)) from None
+    if args.json:
+        print(json.dumps(rep.model_dump(), indent=1))
+        return 0
+    if not rep.items:
+        print(f"no human scores (source {rep.source}) in {ctx.store.path}")
+        return 0
+    console = Console()
+    table = Table(title=f"human vs judge agreement ({rep.source}; {rep.items} items, "
+                        f"{rep.reviewers} reviewers; duplicates: {rep.policy}, "
+                        f"{rep.duplicate_rows} duplicate row(s))")
+    for col in ("dimension", "n human-human", "n human-judge", "mean |h-h|", "mean |h-j|",
+                "U", "p"):
+        table.add_column(col, justify="left" if col == "dimension" else "right")
+    for d in rep.dimensions:
+        table.add_row(d.dimension, str(d.n_human_human), str(d.n_human_judge),
+                      _num(d.mean_human_human), _num(d.mean_human_judge),
+                      _num(d.u, "{:.1f}"), _num(d.p, "{:.3f}"))
+    console.print(table)
+    if rep.correlations:
+        corr = Table(title="judge vs judge rank correlation (Spearman)")
+        for col in ("stage", "dimension", "judges", "n", "rho", "p"):
+            corr.add_column(col)
+        for c in rep.correlations:
+            corr.add_row(c.stage, c.dimension, f"{c.judge_a} / {c.judge_b}", str(c.n),
+                         _num(c.rho, "{:.3f}"), _num(c.p, "{:.3g}"))
+        console.print(corr)
+    if rep.items_without_judge:
+        print(f"{len(rep.items_without_judge)} item(s) have no judge scores: "
+              + ", ".join(rep.items_without_judge[:5]))
+    return 0
+
+
+def _num(value: float | None, fmt: str = "{:.2f}") -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+def handle_disagreements(ctx: Context, args: argparse.Namespace) -> int:
+    threshold = args.threshold if args.threshold is not None else \
+        ctx.settings.disagreement_threshold
+    found = disagreements(ctx.store, REVIEW_STAGES[args.stage], threshold=threshold,
+                          source=_source(args.source))
+    if args.json:
+        print(json.dumps([d.model_dump() for d in found[:args.limit]], indent=1))
+        return 0
+    print(f"{len(found)} item x dimension(s) with a judge spread above {threshold:g}")
+    for d in found[:args.limit]:
+        scores = ", ".join(f"{j} {s:g}" for j, s in d.scores.items())
+        print(f"  {d.info.task_id} / {d.info.target_model} run {d.info.run_id}: "
+              f"{d.dimension} spread {d.spread:g} ({scores})")
+    return 0
+
+
+def handle_human(ctx: Context, args: argparse.Namespace) -> int:
+    from mlrtui.core.human import HumanScoreError, save_scores
+
+    scores: dict[str, float | str] = {}
+    for pair in args.scores:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise Fatal(f"{pair!r}: write scores as DIMENSION=SCORE")
+        scores[name] = value
+    try:
+        ids = save_scores(ctx.store, args.reviewer, args.version, scores,  # type: ignore[arg-type]
+                          rubric_id=args.rubric)
+    except HumanScoreError as exc:
+        raise Fatal(str(exc)) from None
+    print(f"saved {len(ids)} score(s) of version {args.version} by {args.reviewer}")
+    return 0
