@@ -1,0 +1,111 @@
+"""The executor interface: where experiment code runs, and the record every execution leaves.
+
+Stages only ever call `Executor.run(ExecSpec)`; the sandboxed local subprocess is one
+implementation, and a cluster one (Slurm via submitit, Ray) can be added beside it without
+touching the stages. Every execution is stored with `record_execution`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from mlrtui.store.db import Store, now
+
+ExecStatus = Literal["ok", "failed", "timeout", "killed", "error"]
+OUTPUT_CAP = 64 * 1024           # bytes of stdout / stderr kept per execution
+
+
+@dataclass
+class ExecSpec:
+    """One command to run inside a workspace, with its limits."""
+
+    argv: list[str]
+    workspace: Path
+    timeout_s: float = 600.0
+    memory_mb: int = 2048
+    cpu_s: float | None = None          # defaults to the wall-time limit
+    max_processes: int = 64
+    max_file_mb: int = 512
+    env: dict[str, str] = field(default_factory=dict)   # added to the minimal environment
+    network: bool = False               # True lets the command reach the network
+
+
+@dataclass
+class ExecResult:
+    command: str
+    cwd: str
+    exit_code: int | None
+    status: ExecStatus
+    reason: str | None
+    duration_s: float
+    stdout: str
+    stderr: str
+    started_at: str
+    sandbox: dict = field(default_factory=dict)   # which isolations applied
+    executor: str = "sandbox"
+    id: int | None = None                          # set once stored
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+class Executor(Protocol):
+    name: str
+
+    async def run(self, spec: ExecSpec) -> ExecResult:
+        """Run to completion, a limit, or cancellation (then kill everything it started)."""
+        ...
+
+
+class CappedBuffer:
+    """Keeps the head and the tail of a stream, so a runaway printer cannot fill memory."""
+
+    def __init__(self, cap: int = OUTPUT_CAP) -> None:
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.cap = cap
+        self.total = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = self.cap * 3 // 4 - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail += chunk
+            del self.tail[: max(0, len(self.tail) - self.cap // 4)]
+
+    def text(self) -> str:
+        cut = self.total - len(self.head) - len(self.tail)
+        middle = f"\n[... {cut} bytes cut ...]\n".encode() if cut > 0 else b""
+        return (bytes(self.head) + middle + bytes(self.tail)).decode("utf-8", "replace")
+
+
+def record_execution(store: Store, run_id: int, result: ExecResult,
+                     version_id: int | None = None) -> int:
+    """Store one execution (one transaction); returns its id and sets `result.id`."""
+    with store.transaction():
+        eid = store.insert("executions", {
+            "run_id": run_id, "version_id": version_id, "executor": result.executor,
+            "command": result.command, "cwd": result.cwd, "exit_code": result.exit_code,
+            "status": result.status, "reason": result.reason, "duration_s": result.duration_s,
+            "stdout": result.stdout, "stderr": result.stderr,
+            "started_at": result.started_at or now(), "sandbox": json.dumps(result.sandbox)})
+    result.id = int(eid)
+    return result.id
+
+
+def list_executions(store: Store, run_id: int) -> list[dict]:
+    """Executions of a run, oldest first, with their sandbox facts decoded."""
+    rows = store.query("SELECT * FROM executions WHERE run_id=? ORDER BY id", [run_id])
+    for row in rows:
+        try:
+            row["sandbox"] = json.loads(row.get("sandbox") or "{}")
+        except ValueError:
+            row["sandbox"] = {}
+    return rows
