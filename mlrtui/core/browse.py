@@ -15,6 +15,9 @@ from mlrtui.store.db import Store
 from mlrtui.store.tasks import TaskRow, get_task
 
 STAGE_ORDER = ["idea", "literature", "proposal", "experiment", "paper"]
+# The corpus's shared idea -> related work -> proposal chain is a run of no single model: it is
+# the proposals' upstream, not a seventh entrant of the comparison.
+UNATTRIBUTED = "unknown"
 
 
 class JudgeScore(BaseModel):
@@ -158,11 +161,11 @@ def judge_scores(store: Store, version_ids: list[int]) -> dict[int, list[JudgeSc
 
 def compare_stage(store: Store, task_id: str, stage: str, mode: str | None = "stepwise"
                   ) -> list[StageOutput]:
-    """Each run's current version of `stage` for a task (stepwise runs by default), by model."""
+    """Each model run's current version of `stage` for a task (stepwise runs by default)."""
     if stage not in STAGE_ORDER:
         raise ValueError(f"unknown stage {stage!r}; one of: {', '.join(STAGE_ORDER)}")
-    params: list = [task_id]
-    where = "task_id = ?"
+    params: list = [task_id, UNATTRIBUTED]
+    where = "task_id = ? AND model != ?"
     if mode:
         where += " AND mode = ?"
         params.append(mode)

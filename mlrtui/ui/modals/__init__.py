@@ -1,7 +1,8 @@
-"""Modal screens that return a value with `dismiss`."""
+"""Modal screens (`Modal[T]`) that return a value when they close."""
 
+from mlrtui.ui.modals.base import Modal
 from mlrtui.ui.modals.choice import ChoiceScreen
 from mlrtui.ui.modals.confirm import ConfirmScreen
-from mlrtui.ui.modals.error import ErrorScreen
+from mlrtui.ui.modals.error import ErrorScreen, describe
 
-__all__ = ["ChoiceScreen", "ConfirmScreen", "ErrorScreen"]
+__all__ = ["ChoiceScreen", "ConfirmScreen", "ErrorScreen", "Modal", "describe"]

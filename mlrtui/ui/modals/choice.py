@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from mlrtui.ui.modals.base import Modal
 
-class ChoiceScreen(ModalScreen[Any]):
+
+class ChoiceScreen(Modal[Any]):
     """Dismisses with the chosen value, or None on escape."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="choice.cancel",
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Cancel", id="choice.cancel",
                 tooltip="Close without choosing"),
         Binding("j", "move(1)", "Down", show=False, id="choice.down", tooltip="Next option"),
         Binding("k", "move(-1)", "Up", show=False, id="choice.up", tooltip="Previous option"),
     ]
 
     def __init__(self, title: str, options: list[tuple[str, Any]], current: Any = None) -> None:
-        super().__init__(classes="modal")
+        super().__init__()
         self.title_text = title
         self.values = [value for _, value in options]
         self.labels = [label for label, _ in options]
@@ -42,7 +43,7 @@ class ChoiceScreen(ModalScreen[Any]):
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.values[event.option_index])
+        self.close(self.values[event.option_index])
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from mlrtui.ui.modals.base import Modal
 
-class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [
+
+class ConfirmScreen(Modal[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Confirm"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Cancel"),
     ]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__(classes="modal")
+        super().__init__()
         self.question = question
         self.labels = (yes, no)
 
@@ -28,7 +31,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(self.labels[1], id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.close(event.button.id == "yes")
 
     def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+        self.close(answer)

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
+from mlrtui.ui.modals.base import Modal
 
-class ErrorScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape", "dismiss", "Close", id="error.close", tooltip="Close this message"),
+
+def describe(error: BaseException) -> str:
+    """Our own errors carry a one-line message naming the file; others need their type too."""
+    if type(error).__module__.startswith("mlrtui."):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+class ErrorScreen(Modal[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="error.close", tooltip="Close this message"),
         Binding("c", "copy", "Copy", id="error.copy", tooltip="Copy the details to the clipboard"),
     ]
 
     def __init__(self, title: str, details: str) -> None:
-        super().__init__(classes="modal")
+        super().__init__()
         self.title_text = title
         self.details = details
 
@@ -35,7 +45,7 @@ class ErrorScreen(ModalScreen[None]):
         if event.button.id == "copy":
             self.action_copy()
         else:
-            self.dismiss(None)
+            self.close(None)
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.details)

@@ -1,0 +1,180 @@
+"""The mlrtui console: modes, app-wide keys, the command palette and the corpus import worker.
+
+A new top-level area is one line in `MODES`: a `LazyMode("module:ScreenClass", title, help)`
+(imported on first use, keeping start-up fast) or a screen class with MODE_TITLE / MODE_HELP.
+Its "Go to" palette entry and its keys in the palette and in f1 help come for free.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from mlrtui import paths
+from mlrtui.config import Settings
+from mlrtui.store import Store
+from mlrtui.ui import commands
+from mlrtui.ui.screens.base import LazyMode
+from mlrtui.ui.screens.tasks import TasksScreen
+
+if TYPE_CHECKING:
+    from mlrtui.commands import Context
+    from mlrtui.core.importer import ImportSummary
+    from mlrtui.ui.modals.importing import ImportProgressScreen
+
+# Screens other than the first one are imported when first opened: the task table must be on
+# screen in well under a second, and every module imported before it delays it.
+
+
+def default_corpus_path() -> str:
+    """../shared/mlrbench next to the working directory or the project, if it exists."""
+    for base in (Path.cwd(), paths.PROJECT_ROOT):
+        candidate = (base / ".." / "shared" / "mlrbench").resolve()
+        if (candidate / "tasks").is_dir():
+            return str(candidate)
+    return ""
+
+
+class MlrtuiApp(App[int]):
+    CSS_PATH = Path(__file__).with_name("app.tcss")   # absolute: subclasses elsewhere work
+    TITLE = "mlrtui"
+    MODES: ClassVar[dict[str, type[Screen] | LazyMode]] = {
+        "tasks": TasksScreen,
+        "models": LazyMode("mlrtui.ui.screens.models:ModelsScreen", "Models",
+                           "Configured models: which can be called now and why not; test one"),
+        "costs": LazyMode("mlrtui.ui.screens.costs:CostsScreen", "Costs",
+                          "LLM spending: the ledger, totals, budgets, spend per day; re-price"),
+        "judges": LazyMode("mlrtui.ui.screens.judge:JudgePanel", "Judges",
+                           "Run rubric judges on a stage of runs and compare their scores"),
+        "flags": LazyMode("mlrtui.ui.screens.flags:FlagsScreen", "Flags",
+                          "Hallucination flags across runs: review, confirm or dismiss"),
+        "review": LazyMode("mlrtui.ui.screens.review:BlindReviewScreen", "Blind review",
+                           "Score outputs yourself on the judges' rubric, blind"),
+        "stats": LazyMode("mlrtui.ui.screens.stats:StatsScreen", "Stats",
+                          "Leaderboards, score distributions, judge-vs-judge, human agreement"),
+    }
+    DEFAULT_MODE = "tasks"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="Keys and a guide for this screen"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit mlrtui", priority=True),
+    ]
+
+    data_version: reactive[int] = reactive(0)
+    """Bumped whenever the store changed under the screens (import, override): they reload."""
+
+    def __init__(self, settings: Settings, store: Store, *, corpus_path: str | None = None
+                 ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.corpus_path = default_corpus_path() if corpus_path is None else corpus_path
+        self._import_stop: threading.Event | None = None
+        self._import_screen: ImportProgressScreen | None = None
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self.notify(f"Unknown theme {self.settings.theme!r}; using {self.theme}",
+                        severity="warning")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from commands.palette(self, screen)
+        yield from super().get_system_commands(screen)
+
+    # Navigation: other screens call these rather than constructing screens themselves.
+    def go_to(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    def open_task(self, task_id: str) -> None:
+        from mlrtui.ui.screens.task import TaskScreen
+
+        self.push_screen(TaskScreen(task_id))
+
+    def open_version(self, version_id: int) -> None:
+        from mlrtui.ui.screens.viewer import ViewerScreen
+
+        self.push_screen(ViewerScreen(version_id))
+
+    def data_changed(self) -> None:
+        self.data_version += 1
+
+    def action_help(self) -> None:
+        from mlrtui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # Corpus import: a thread worker owned by the App, so it survives navigation.
+    def action_import_corpus(self) -> None:
+        from mlrtui.ui.modals.importing import ImportPathScreen
+
+        if self._import_stop is not None:
+            self.notify("An import is already running.", severity="warning")
+            return
+        self.push_screen(ImportPathScreen(self.corpus_path),
+                         lambda path: path is not None and self.start_import(path))
+
+    def start_import(self, path: Path) -> Worker:
+        from mlrtui.ui.modals.importing import ImportProgressScreen
+
+        self._import_stop = threading.Event()
+        self._import_screen = ImportProgressScreen(path, self._import_stop)
+        self.push_screen(self._import_screen)
+        return self._import_worker(path, self._import_screen, self._import_stop)
+
+    @work(thread=True, exit_on_error=False, group="import", description="Import corpus")
+    def _import_worker(self, path: Path, screen: ImportProgressScreen,
+                       stop: threading.Event) -> ImportSummary:
+        from mlrtui.core.importer import import_corpus
+        from mlrtui.ui.modals.importing import PostingProgress
+
+        worker = get_current_worker()
+        return import_corpus(self.store, path, PostingProgress(screen),
+                             lambda: stop.is_set() or worker.is_cancelled)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "import" or event.state not in (
+                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        from mlrtui.ui.modals import ErrorScreen, describe
+        from mlrtui.ui.modals.importing import ImportSummaryScreen
+
+        screen = self._import_screen
+        if screen is not None and screen in self.screen_stack:
+            screen.pop_until_active()
+            screen.dismiss()
+        self._import_stop = self._import_screen = None
+        if event.state == WorkerState.SUCCESS:
+            self.push_screen(ImportSummaryScreen(worker.result))
+        elif event.state == WorkerState.ERROR:
+            self.push_screen(ErrorScreen("The import failed", describe(worker.error)))
+        self.data_changed()
+
+
+def make_app(settings: Settings, store: Store, *, corpus_path: str | None = None) -> MlrtuiApp:
+    """The one factory: the CLI and the tests build the app the same way."""
+    return MlrtuiApp(settings, store, corpus_path=corpus_path)
+
+
+def run_app(ctx: Context) -> int:
+    """Open the console on the context's settings and store (errors there exit before the TUI)."""
+    from mlrtui.store.tasks import ensure_examples
+
+    settings, store = ctx.settings, ctx.store
+    ensure_examples(store, paths.examples_dir())
+    app = make_app(settings, store)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,195 @@
+"""Corpus import dialogs: ask for a path, show progress from a thread worker, then the summary.
+
+`PostingProgress` is the UI's ProgressSink: it only `post_message`s (thread-safe) and batches
+advances so a 15,000-file import does not flood the message queue.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, TextArea
+
+from mlrtui.ui.modals.base import Modal
+
+if TYPE_CHECKING:
+    from mlrtui.core.importer import ImportSummary
+
+
+class ImportPathScreen(Modal[Path | None]):
+    """Asks for an MLR-Bench checkout; dismisses with an existing folder or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Cancel", id="import.cancel_path",
+                tooltip="Close without importing")]
+
+    def __init__(self, default: str = "") -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Import MLR-Bench corpus", classes="dialog-title")
+            yield Label("Path of a checkout of the MLR-Bench release (tasks/, agent_results/, …)")
+            yield Input(self.default, placeholder="path/to/mlrbench", id="import-path")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Import", id="start", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self._submit()
+        else:
+            self.close(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._submit()
+
+    def _submit(self) -> None:
+        field = self.query_one("#import-path", Input)
+        path = Path(field.value.strip()).expanduser()
+        if not field.value.strip() or not path.is_dir():
+            field.add_class("-error")
+            self.notify(f"{path}: not a folder", severity="error")
+            return
+        self.close(path.resolve())
+
+
+class PostingProgress:
+    """A ProgressSink that forwards to a screen by message, at most every `interval` seconds."""
+
+    def __init__(self, target: MessagePump, interval: float = 0.05) -> None:
+        self.target = target
+        self.interval = interval
+        self._pending = 0
+        self._detail = ""
+        self._last = float("-inf")
+
+    def start(self, total: int, description: str = "") -> None:
+        self.target.post_message(ImportProgressScreen.Started(total, description))
+
+    def advance(self, n: int = 1, detail: str = "") -> None:
+        self._pending += n
+        self._detail = detail or self._detail
+        if time.monotonic() - self._last >= self.interval:
+            self._flush()
+
+    def problem(self, path: str, message: str) -> None:
+        self.target.post_message(ImportProgressScreen.Problem(path, message))
+
+    def finish(self) -> None:
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.target.post_message(ImportProgressScreen.Advanced(self._pending, self._detail))
+        self._pending, self._last = 0, time.monotonic()
+
+
+class ImportProgressScreen(Modal[None]):
+    """Progress of a running import; the App dismisses it when the worker ends."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stop", "Stop", id="import.stop",
+                        tooltip="Stop after the current file; what is imported stays")]
+
+    class Started(Message):
+        def __init__(self, total: int, description: str) -> None:
+            super().__init__()
+            self.total, self.description = total, description
+
+    class Advanced(Message):
+        def __init__(self, n: int, detail: str) -> None:
+            super().__init__()
+            self.n, self.detail = n, detail
+
+    class Problem(Message):
+        def __init__(self, path: str, message: str) -> None:
+            super().__init__()
+            self.path, self.message = path, message
+
+    def __init__(self, path: Path, stop: threading.Event) -> None:
+        super().__init__()
+        self.path = path
+        self.stop = stop
+        self.problems = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Importing {self.path}", classes="dialog-title")
+            yield Label("Scanning…", id="import-stage")
+            yield ProgressBar(total=None, show_eta=False, id="import-bar")
+            yield Label("", id="import-detail")
+            yield Label("0 problems", id="import-problems")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Stop", id="stop", variant="error")
+
+    def on_import_progress_screen_started(self, event: Started) -> None:
+        self.query_one("#import-bar", ProgressBar).update(total=event.total or None, progress=0)
+        self.query_one("#import-stage", Label).update(event.description or "Importing")
+
+    def on_import_progress_screen_advanced(self, event: Advanced) -> None:
+        self.query_one("#import-bar", ProgressBar).advance(event.n)
+        self.query_one("#import-detail", Label).update(event.detail)
+
+    def on_import_progress_screen_problem(self, event: Problem) -> None:
+        self.problems += 1
+        self.query_one("#import-problems", Label).update(
+            f"{self.problems} problem{'s' if self.problems != 1 else ''}")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_stop()
+
+    def action_stop(self) -> None:
+        self.stop.set()
+        self.query_one("#import-stage", Label).update("Stopping after the current file…")
+
+
+class ImportSummaryScreen(Modal[None]):
+    """Counts per kind (found and added) and every problem, one line each, copyable."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "close", "Close", id="import.close",
+                tooltip="Close the summary")]
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        head = ("Import stopped (run it again to complete it)" if s.stopped
+                else "Import finished")
+        n = len(s.problems)
+        with Vertical(classes="dialog -wide"):
+            yield Label(f"{head} in {s.elapsed_s:.1f} s · {s.added:,} rows added · "
+                        f"{n} problem{'s' if n != 1 else ''}", classes="dialog-title")
+            with Horizontal(id="summary-tables"):
+                yield self._table("found", s.seen, "summary-found")
+                yield self._table("added", s.counts, "summary-added")
+            yield Label("Problems, one line each (select to copy):" if n else "No problems.")
+            yield TextArea("\n".join(s.problem_lines()),
+                           read_only=True, id="summary-problems")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close", variant="primary")
+
+    @staticmethod
+    def _table(title: str, counts: dict[str, int], table_id: str) -> DataTable:
+        table: DataTable = DataTable(id=table_id, cursor_type="none", zebra_stripes=True)
+        table.add_columns(title, "count")
+        for kind, n in counts.items():
+            table.add_row(kind, f"{n:,}")
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.close(None)

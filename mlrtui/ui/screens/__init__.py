@@ -1,0 +1,1 @@
+"""Top-level mode screens and the detail screens pushed on them."""

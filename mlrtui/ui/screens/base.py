@@ -1,0 +1,61 @@
+"""What every mlrtui screen shares: typed access to the App's store and settings, a help guide.
+
+A screen sets `HELP` (markdown, shown by f1 above the key list) and, for a mode screen,
+`MODE_TITLE` / `MODE_HELP` which the command palette uses for its "Go to" entry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from mlrtui.config import Settings
+    from mlrtui.store import Store
+    from mlrtui.ui.app import MlrtuiApp
+
+
+class AppScreen(Screen):
+    MODE_TITLE: ClassVar[str] = ""
+    MODE_HELP: ClassVar[str] = ""
+
+    @property
+    def mlr(self) -> MlrtuiApp:
+        return cast("MlrtuiApp", self.app)
+
+    @property
+    def store(self) -> Store:
+        return self.mlr.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.mlr.settings
+
+    def refresh_data(self) -> None | Awaitable[None]:
+        """Called (sync or async) after an import or an edit changed the store: reload here."""
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "data_version", self._data_changed, init=False)
+
+    def _data_changed(self, _version: int) -> None:
+        self.call_later(self.refresh_data)
+
+
+class LazyMode:
+    """A `MODES` entry whose screen module is imported when the mode is first opened, so adding
+    an area (and the SDKs its screen imports) does not slow down the start of the app.
+
+    `LazyMode("mlrtui.ui.screens.models:ModelsScreen", "Models", "Configured models")`
+    """
+
+    def __init__(self, target: str, title: str, help_text: str = "") -> None:
+        self.target = target
+        self.MODE_TITLE = title
+        self.MODE_HELP = help_text
+
+    def __call__(self) -> Screen:
+        module, _, name = self.target.partition(":")
+        return getattr(importlib.import_module(module), name)()

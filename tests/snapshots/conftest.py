@@ -1,0 +1,68 @@
+"""Snapshot fixtures: the seeded demo app at a fixed size, with no blinking cursors; and the
+copy of every accepted snapshot into screenshots/ under a readable name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+from ui.seed import seed_demo
+
+from mlrtui.config import load_settings
+from mlrtui.store import Store
+from mlrtui.ui.app import MlrtuiApp, make_app
+
+SIZE = (120, 36)
+HERE = Path(__file__).parent
+SNAPSHOTS = HERE / "__snapshots__" / "test_screen_snapshots"
+SCREENSHOTS = HERE.parents[1] / "screenshots"
+
+# snapshot test name -> screenshots/<name>.svg
+SHOTS = {
+    "test_tasks": "tasks",
+    "test_tasks_search": "tasks-search",
+    "test_tasks_category_override": "tasks-category-override",
+    "test_task_ideas": "task-ideas",
+    "test_task_proposals": "task-proposals",
+    "test_task_runs": "task-runs",
+    "test_task_call": "task-call",
+    "test_viewer": "viewer",
+    "test_viewer_raw": "viewer-raw",
+    "test_viewer_stale": "viewer-stale",
+    "test_help": "help",
+    "test_palette": "palette",
+    "test_import_path": "import-path",
+    "test_import_progress": "import-progress",
+    "test_import_summary": "import-summary",
+    "test_error": "error",
+}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After syrupy wrote the accepted snapshots (--snapshot-update), copy them."""
+    if not session.config.getoption("--snapshot-update", default=False):
+        return
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for test, name in SHOTS.items():
+        accepted = SNAPSHOTS / f"{test}.svg"
+        if accepted.exists():
+            shutil.copyfile(accepted, SCREENSHOTS / f"{name}.svg")
+
+
+@pytest.fixture
+def demo_app(store: Store) -> MlrtuiApp:
+    seed_demo(store)
+    return make_app(load_settings(db=store.path), store, corpus_path="/data/mlrbench")
+
+
+async def steady(pilot: Pilot) -> None:
+    """Let the screen settle, then stop cursors blinking so every run draws the same frame."""
+    await pilot.pause()
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        assert isinstance(widget, Input | TextArea)
+        widget.cursor_blink = False
+    await pilot.pause()
