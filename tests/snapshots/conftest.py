@@ -20,7 +20,8 @@ HERE = Path(__file__).parent
 SNAPSHOTS = HERE / "__snapshots__" / "test_screen_snapshots"
 SCREENSHOTS = HERE.parents[1] / "screenshots"
 
-# snapshot test name -> screenshots/<name>.svg
+# snapshot test name -> screenshots/<name>.svg (this module's; every test_*_snapshots.py module
+# declares its own SHOTS dict and all_shots() gathers them).
 SHOTS = {
     "test_tasks": "tasks",
     "test_tasks_search": "tasks-search",
@@ -41,14 +42,32 @@ SHOTS = {
 }
 
 
+def all_shots() -> list[tuple[Path, str]]:
+    """(accepted snapshot SVG, screenshot name) for every snapshot module of this folder."""
+    import importlib.util
+
+    out: list[tuple[Path, str]] = []
+    for module_path in sorted(HERE.glob("test_*_snapshots.py")):
+        if module_path.stem == "test_screen_snapshots":
+            shots = SHOTS
+        else:
+            spec = importlib.util.spec_from_file_location(f"_shots_{module_path.stem}",
+                                                          module_path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            shots = getattr(module, "SHOTS", {})
+        folder = HERE / "__snapshots__" / module_path.stem
+        out += [(folder / f"{test}.svg", name) for test, name in shots.items()]
+    return out
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """After syrupy wrote the accepted snapshots (--snapshot-update), copy them."""
     if not session.config.getoption("--snapshot-update", default=False):
         return
     SCREENSHOTS.mkdir(exist_ok=True)
-    for test, name in SHOTS.items():
-        accepted = SNAPSHOTS / f"{test}.svg"
+    for accepted, name in all_shots():
         if accepted.exists():
             shutil.copyfile(accepted, SCREENSHOTS / f"{name}.svg")
 
