@@ -16,8 +16,8 @@ from mlrtui.core.modelnames import canonical_model
 from mlrtui.core.pricing import price_provider, price_usage
 from mlrtui.store import Store
 
-__all__ = ["GROUPS", "CostLine", "RepriceReport", "failed_attempts", "price_usage", "reprice",
-           "summarize", "totals"]
+__all__ = ["GROUPS", "CallFilter", "CostLine", "RepriceReport", "failed_attempts", "price_usage",
+           "reprice", "summarize", "totals"]
 
 GROUPS = {
     "task": "task_id",
@@ -58,22 +58,52 @@ class CostLine:
                 "failed_attempts": self.failed_attempts}
 
 
-def _where(run_id: int | None, batch_id: int | None, task_id: str | None) -> tuple[str, list]:
+@dataclass
+class CallFilter:
+    """The Costs screen's narrowing of the ledger; None means any. `task` is a substring."""
+
+    model: str | None = None
+    stage: str | None = None
+    status: str | None = None          # ok | cached | error
+    task: str | None = None
+
+    def conditions(self) -> tuple[list[str], list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for column in ("model", "stage", "status"):
+            value = getattr(self, column)
+            if value is not None:
+                parts.append(f"{column} = ?")
+                params.append(value)
+        if self.task:
+            escaped = self.task.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            parts.append("task_id LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        return parts, params
+
+
+def _where(run_id: int | None, batch_id: int | None, task_id: str | None,
+           flt: CallFilter | None = None) -> tuple[str, list]:
     parts, params = [], []
     for column, value in (("run_id", run_id), ("batch_id", batch_id), ("task_id", task_id)):
         if value is not None:
             parts.append(f"{column} = ?")
             params.append(value)
+    if flt is not None:
+        more, values = flt.conditions()
+        parts += more
+        params += values
     return (" WHERE " + " AND ".join(parts)) if parts else "", params
 
 
 def summarize(store: Store, by: str = "model", *, run_id: int | None = None,
-              batch_id: int | None = None, task_id: str | None = None) -> list[CostLine]:
+              batch_id: int | None = None, task_id: str | None = None,
+              flt: CallFilter | None = None) -> list[CostLine]:
     """Cost lines grouped by one of GROUPS, most expensive first."""
     if by not in GROUPS:
         raise ValueError(f"cannot group costs by {by!r}; choose one of {', '.join(GROUPS)}")
     expr = GROUPS[by]
-    where, params = _where(run_id, batch_id, task_id)
+    where, params = _where(run_id, batch_id, task_id, flt)
     lines: dict[str | None, CostLine] = {}
     for row in store.query(
             f"SELECT {expr} AS k, COUNT(*) AS calls, SUM(status = 'cached') AS cached, "
@@ -92,10 +122,11 @@ def summarize(store: Store, by: str = "model", *, run_id: int | None = None,
 
 
 def totals(store: Store, *, run_id: int | None = None, batch_id: int | None = None,
-           task_id: str | None = None) -> CostLine:
+           task_id: str | None = None, flt: CallFilter | None = None) -> CostLine:
     """All matching calls as one line."""
     total = CostLine("total")
-    for line in summarize(store, "purpose", run_id=run_id, batch_id=batch_id, task_id=task_id):
+    for line in summarize(store, "purpose", run_id=run_id, batch_id=batch_id, task_id=task_id,
+                          flt=flt):
         total.calls += line.calls
         total.cached += line.cached
         total.input_tokens += line.input_tokens

@@ -1,0 +1,83 @@
+"""The Costs screen's tables: ledger attempts (keyed by llm_calls id) and totals per group.
+
+Unpriced calls say "unpriced", never $0; failed attempts are red with "–" as their cost.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from mlrtui.core.costs import CostLine
+from mlrtui.core.spending import CallRow, cost_text
+from mlrtui.ui.widgets.keytable import KeyTable
+
+STATUS_STYLE = {"ok": "green", "cached": "cyan", "error": "bold red"}
+
+
+def _clip(text: str | None, width: int) -> str:
+    text = text or "–"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _tokens(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def what(row: CallRow) -> str:
+    """What the call was for: its purpose and the stage it served."""
+    purpose = row.purpose or "?"
+    return f"{purpose}·{row.stage}" if row.stage and row.stage != purpose else purpose
+
+
+class LedgerTable(KeyTable):
+    COLUMNS = ("when", "task", "for", "model", "try", "status", "in", "out", "cost", "secs")
+    NUMERIC = frozenset({"try", "in", "out", "cost", "secs"})
+
+    def show(self, rows: list[CallRow]) -> None:
+        if not self.columns:
+            for label in self.COLUMNS:
+                justify = "right" if label in self.NUMERIC else "left"
+                self.add_column(Text(label, justify=justify), key=label)
+        keep = self.current_key
+        self.clear()
+        for row in rows:
+            cost = Text(row.cost_label, justify="right",
+                        style="yellow" if row.cost_label == "unpriced" else "")
+            self.add_row(
+                row.created_at[5:16].replace("T", " "),
+                _clip(row.task_id, 24), _clip(what(row), 16), _clip(row.model, 18),
+                Text(str(row.attempt), justify="right"),
+                Text(row.status, style=STATUS_STYLE.get(row.status, "")),
+                Text(_tokens(row.input_tokens), justify="right"),
+                Text(_tokens(row.output_tokens), justify="right"),
+                cost,
+                Text("–" if row.latency_s is None else f"{row.latency_s:.2f}", justify="right"),
+                key=str(row.id))
+        if keep:
+            self.move_to_key(keep)
+
+
+class TotalsTable(DataTable):
+    """One line per group plus the total; read-only, so no cursor."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("cursor_type", "none")
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(**kwargs)
+
+    def show(self, by: str, lines: list[CostLine], total: CostLine) -> None:
+        self.clear(columns=True)
+        self.add_column(by, key="key")
+        for label in ("calls", "tokens", "cost", "failed"):
+            self.add_column(Text(label, justify="right"), key=label)
+        for line in [*lines, total]:
+            bold = "bold" if line is total else ""
+            cost = cost_text(line.calls, line.unpriced, line.cost_usd)
+            failed = "red" if line.failed_attempts else "dim"
+            self.add_row(
+                Text(_clip(line.key if line.key is not None else f"(no {by})", 20), style=bold),
+                Text(str(line.calls), justify="right", style=bold),
+                Text(f"{line.input_tokens + line.output_tokens:,}", justify="right"),
+                Text(cost, justify="right", style="yellow" if "unpriced" in cost else bold),
+                Text(str(line.failed_attempts), justify="right", style=failed))
