@@ -13,6 +13,7 @@ import ast
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -112,14 +113,19 @@ def _as_bool(value: Any) -> bool | None:
     return None
 
 
-def _decode(text: str) -> tuple[Any, Status] | None:
-    """Find the JSON in a reply: whole text, a fenced block, the outermost braces, JSON lines."""
-    candidates = [text]
-    candidates += [m.group(1) for m in _FENCE.finditer(text)]
+def _candidates(text: str) -> Iterator[str]:
+    """Where the JSON may be, most likely first; lazy, as the whole text usually parses."""
+    yield text
+    for m in _FENCE.finditer(text):
+        yield m.group(1)
     start, end = text.find("{"), text.rfind("}")
     if 0 <= start < end:
-        candidates.append(text[start:end + 1])
-    for cand in candidates:
+        yield text[start:end + 1]
+
+
+def _decode(text: str) -> tuple[Any, Status] | None:
+    """Find the JSON in a reply: whole text, a fenced block, the outermost braces, JSON lines."""
+    for cand in _candidates(text):
         try:
             return json.loads(cand), "ok"
         except ValueError:
@@ -168,10 +174,23 @@ def _merge(data: Any) -> dict[str, Any]:
     return flat
 
 
+@functools.lru_cache(maxsize=4096)
+def _dimension(key: str) -> str:
+    """canonical_dimension, with every spelling of has_hallucination read as 'Hallucination'."""
+    if key.lower().replace("_", "") == "hashallucination":
+        return "Hallucination"
+    return canonical_dimension(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lower(key: str) -> str:
+    return key.lower()
+
+
 def _fill(review: ParsedReview, data: Any) -> None:
     for key, value in _merge(data).items():
-        dim = canonical_dimension(key)
-        if dim == "Hallucination" or key.lower().replace("_", "") == "hashallucination":
+        dim = _dimension(key)
+        if dim == "Hallucination":
             inner = value if isinstance(value, dict) else {"has_hallucination": value}
             lowered = {str(k).lower(): v for k, v in inner.items()}
             review.hallucination = _as_bool(lowered.get("has_hallucination"))
@@ -179,20 +198,42 @@ def _fill(review: ParsedReview, data: Any) -> None:
             review.hallucination_details = details if isinstance(details, str) else json.dumps(
                 details, ensure_ascii=False)
             continue
+        if isinstance(value, dict):
+            _fill_object(review, dim, value)
+            continue
         score = parse_score(value)
         if score is None:
             continue
         if dim == "Confidence":
             review.confidence = score
-            continue
-        review.scores[dim] = score
-        if isinstance(value, dict):
-            for k, v in value.items():
-                low = str(k).lower()
-                if low in _JUSTIFICATION_KEYS and isinstance(v, str):
-                    review.justifications.setdefault(dim, v)
-                elif dim == "Overall" and low in ("strengths", "weaknesses"):
-                    getattr(review, low).extend(_as_list(v))
+        else:
+            review.scores[dim] = score
+
+
+def _fill_object(review: ParsedReview, dim: str, value: dict[str, Any]) -> None:
+    """{"score": 8, "justification": ..., "strengths": [...]}: one pass over the keys."""
+    score, scored, justification, lists = None, False, None, []
+    for k, v in value.items():
+        low = _lower(k) if type(k) is str else str(k).lower()
+        if low in _SCORE_KEYS:
+            if not scored:   # the first score key decides, as in parse_score
+                score, scored = parse_score(v), True
+        elif low in _JUSTIFICATION_KEYS:
+            if justification is None and isinstance(v, str):
+                justification = v
+        elif low in ("strengths", "weaknesses"):
+            lists.append((low, v))
+    if score is None:
+        return
+    if dim == "Confidence":
+        review.confidence = score
+        return
+    review.scores[dim] = score
+    if justification is not None:
+        review.justifications.setdefault(dim, justification)
+    if dim == "Overall":
+        for low, v in lists:
+            getattr(review, low).extend(_as_list(v))
 
 
 def _as_list(value: Any) -> list[str]:

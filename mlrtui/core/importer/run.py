@@ -1,9 +1,10 @@
 """import_corpus: load an MLR-Bench checkout into the store, unit by unit.
 
 Order matters only for links: tasks, then stage outputs (stepwise, end-to-end), then the reviews
-that point at them, then the human study. Each unit is one transaction, so an import killed at
-any point leaves a consistent database and a re-run fills in the rest. No prints: progress and
-problems go to the ProgressSink; should_stop is checked between units.
+that point at them, then the human study. Each unit is all-or-nothing and units commit in
+batches (batch.py), so an import killed at any point leaves a consistent database and a re-run
+fills in the rest. No prints: progress and problems go to the ProgressSink; should_stop is
+checked between units.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from mlrtui.core.importer import end2end, human, reviews, stepwise
 from mlrtui.core.importer.agentlog import parse_batch_log
+from mlrtui.core.importer.batch import fast_writes
 from mlrtui.core.importer.context import ImportContext
 from mlrtui.core.importer.summary import ImportSummary
 from mlrtui.core.importer.textio import read_text
@@ -39,14 +41,17 @@ def _subdirs(folder: Path) -> list[Path]:
 
 
 def _task_unit(ctx: ImportContext) -> None:
+    """All task files in one unit (load_task_dir's per-task transactions join it)."""
     folder = ctx.root / "tasks"
     ctx.summary.see("tasks", len(list(folder.glob("*.md"))))
-    before = ctx.store.scalar("SELECT COUNT(*) FROM tasks")
-    _, problems = load_task_dir(ctx.store, folder, "corpus")
+    problems: list[str] = []
+    with ctx.unit(folder):
+        before = ctx.store.scalar("SELECT COUNT(*) FROM tasks")
+        _, problems = load_task_dir(ctx.store, folder, "corpus")
+        ctx.count("tasks", ctx.store.scalar("SELECT COUNT(*) FROM tasks") - before)
     for line in problems:
         path, _, message = line.partition(": ")
         ctx.problem(Path(path), message)
-    ctx.summary.add("tasks", ctx.store.scalar("SELECT COUNT(*) FROM tasks") - before)
     ctx.refresh_tasks()
 
 
@@ -119,18 +124,24 @@ def import_corpus(store: Store, path: Path, progress: ProgressSink | None = None
               for d in _subdirs(root / stepwise.STEPWISE_DIR)]
     units += _end2end_units(ctx) + _review_units(ctx) + _human_units(ctx)
     sink.start(len(units), f"Importing {root.name}")
-    for label, fn in units:
-        if should_stop is not None and should_stop():
-            summary.stopped = True
-            break
-        fn()
-        sink.advance(1, label)
+    with fast_writes(store), ctx.batches.grouped():
+        _run_units(ctx, units, should_stop)
     if not summary.stopped:
         _coverage(ctx)
     summary.elapsed_s = round(time.perf_counter() - started, 3)
     _finish(store, summary)
     sink.finish()
     return summary
+
+
+def _run_units(ctx: ImportContext, units: list[Unit],
+               should_stop: Callable[[], bool] | None) -> None:
+    for label, fn in units:
+        if should_stop is not None and should_stop():
+            ctx.summary.stopped = True
+            break
+        fn()
+        ctx.progress.advance(1, label)
 
 
 _COVERAGE_SQL = """
@@ -143,8 +154,9 @@ WHERE r.import_key LIKE 'corpus:run:stepwise/%' GROUP BY v.stage, r.model
 def _coverage(ctx: ImportContext) -> None:
     """How many models have a stepwise idea / proposal on every task (and the extras)."""
     tasks = len(_subdirs(ctx.root / stepwise.STEPWISE_DIR))
+    coverage = ctx.store.query(_COVERAGE_SQL)
     for stage in ("idea", "proposal"):
-        rows = [r for r in ctx.store.query(_COVERAGE_SQL) if r["stage"] == stage]
+        rows = [r for r in coverage if r["stage"] == stage]
         full = [r for r in rows if r["n"] >= tasks]
         ctx.summary.see(f"models with {stage}s on all {tasks} tasks", len(full))
         extra = sum(r["n"] for r in rows if r["n"] < tasks)

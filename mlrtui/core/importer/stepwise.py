@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 
 from mlrtui.core.importer.context import PREFIX, ImportContext
+from mlrtui.core.importer.files import listing
 from mlrtui.core.importer.textio import read_markdown
 
 STEPWISE_DIR = "agent_results/ideas_and_proposals"
@@ -54,7 +55,7 @@ def add_version(ctx: ImportContext, run_id: int, stage: str, path: Path, text: s
 def _model_files(ctx: ImportContext, folder: Path, stage: str) -> dict[str, tuple[Path, str]]:
     """original model name -> (path, text) for <folder>/<stage>_<model>.md."""
     out: dict[str, tuple[Path, str]] = {}
-    for path in sorted(folder.glob(f"{stage}_*.md")):
+    for path in listing(folder, f"{stage}_", ".md"):
         ctx.summary.see(f"stepwise {stage}s")
         text = read_markdown(ctx, path)
         if text is not None:
@@ -63,6 +64,10 @@ def _model_files(ctx: ImportContext, folder: Path, stage: str) -> dict[str, tupl
 
 
 def _match(text: str, files: dict[str, tuple[Path, str]]) -> str | None:
+    """The model whose file holds this text: byte-equal first, then ignoring whitespace."""
+    exact = next((m for m, (_, t) in files.items() if t == text), None)
+    if exact is not None:
+        return exact
     target = _norm(text)
     return next((m for m, (_, t) in files.items() if _norm(t) == target), None)
 
