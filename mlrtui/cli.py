@@ -13,9 +13,10 @@ from pathlib import Path
 
 from mlrtui import __version__
 from mlrtui.commands import Context, Fatal
+from mlrtui.logs import CommandLog
 
 COMMANDS = ["locate", "tasks", "import_", "models", "costs", "run", "versions", "judge",
-            "flags", "stats"]
+            "flags", "stats", "export"]
 
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
@@ -49,21 +50,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(with_commands=not opens_tui(argv))
     args = parser.parse_args(argv)
     ctx = Context(db_override=args.db)
+    session = CommandLog(ctx, args.command or "tui", argv)
     try:
         handler = getattr(args, "handler", None)
         if handler is None:
             from mlrtui.ui.app import run_app
 
-            return run_app(ctx)
-        return int(handler(ctx, args) or 0)
+            return session.done(run_app(ctx))
+        return session.done(int(handler(ctx, args) or 0))
     except Fatal as exc:
         print(f"mlrtui: {exc}", file=sys.stderr)
-        return exc.code
+        return session.done(exc.code, str(exc))
     except KeyboardInterrupt:
         print("mlrtui: interrupted", file=sys.stderr)
-        return 130
+        return session.done(130, "interrupted")
+    except Exception:
+        session.crashed()
+        raise
     finally:
         ctx.close()
+        session.close()
 
 
 if __name__ == "__main__":

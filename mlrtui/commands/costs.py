@@ -7,10 +7,10 @@ import json
 import sys
 
 from rich.console import Console
-from rich.table import Table
 
 from mlrtui.commands import Context
-from mlrtui.core.costs import GROUPS, failed_attempts, reprice, summarize, totals
+from mlrtui.commands.tables import Col, print_table
+from mlrtui.core.costs import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,18 +42,30 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             out["failures"] = failed_attempts(ctx.store, run_id=args.run)
         sys.stdout.write(json.dumps(out) + "\n")
         return 0
-    table = Table(title=f"LLM costs by {args.by}")
-    for col in (args.by, "calls", "cached", "tokens in", "tokens out", "cost", "failed attempts"):
-        table.add_column(col, justify="left" if col == args.by else "right", no_wrap=True)
-    for line in [*lines, total]:
-        table.add_row(str(line.key if line.key is not None else "-"), str(line.calls),
-                      str(line.cached), f"{line.input_tokens:,}", f"{line.output_tokens:,}",
-                      line.cost_label, str(line.failed_attempts),
-                      style="bold" if line is total else None)
+    columns = [Col(args.by, min_width=12), Col("calls", numeric=True),
+               Col("cached", "cache", "calls served from the cache", numeric=True,
+                   optional=True),
+               Col("tokens in", "tok in", "input tokens", numeric=True),
+               Col("tokens out", "tok out", "output tokens", numeric=True),
+               Col("cost", numeric=True),
+               Col("unpriced", "unpr", "calls with no known price (not in cost)", numeric=True,
+                   optional=True),
+               Col("failed", "fail", "failed attempts", numeric=True, optional=True)]
+    rows = [[str(line.key if line.key is not None else "-"), str(line.calls), str(line.cached),
+             f"{line.input_tokens:,}", f"{line.output_tokens:,}", _cost(line),
+             str(line.unpriced), str(line.failed_attempts)] for line in [*lines, total]]
     console = Console()
-    console.print(table)
+    print_table(console, columns, rows, title=f"LLM costs by {args.by}",
+                row_styles=[None] * len(lines) + ["bold"])
     if args.failures:
         for row in failed_attempts(ctx.store, run_id=args.run):
             console.print(f"{row['created_at']}  {row['model']}  attempt {row['attempt']}: "
                           f"{row['error']}", markup=False)
     return 0
+
+
+def _cost(line: CostLine) -> str:
+    """USD of the priced calls; unpriced calls are counted in their own column, never as $0."""
+    if line.calls and line.unpriced == line.calls:
+        return "unpriced"
+    return f"${line.cost_usd:.4f}"

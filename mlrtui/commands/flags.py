@@ -6,12 +6,15 @@ import argparse
 import json
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.tables import Col, print_table
 from mlrtui.core import flags as fl
 from mlrtui.core.judgereply import FLAG_TYPES
+
+# Flag types as the list shows them (the full names are in the legend and in --json).
+SHORT_TYPES = {"nonexistent_citation": "citation", "hallucinated_methodology": "method",
+               "math_error": "math", "faked_results": "results"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,13 +50,15 @@ def handle_list(ctx: Context, args: argparse.Namespace) -> int:
         for f in found:
             print(json.dumps(f.model_dump()))
         return 0
-    table = Table(title=f"{len(found)} flag(s)")
-    for col in ("id", "status", "type", "task / model", "run", "judge", "description"):
-        table.add_column(col)
-    for f in found:
-        table.add_row(str(f.id), f.status, f.type, escape(f"{f.task_id} / {f.target_model}"),
-                      str(f.run_id or "-"), f.source, escape(f.description[:120]))
-    Console().print(table)
+    columns = [Col("id", numeric=True), Col("status", no_wrap=True),
+               Col("type", no_wrap=True), Col("task / model, run, judge", min_width=14),
+               Col("description", min_width=20, prose=True)]
+    rows = [[str(f.id), f.status, SHORT_TYPES.get(f.type, f.type),
+             f"{f.task_id or '-'} / {f.target_model or '-'}\nrun {f.run_id or '-'}, {f.source}",
+             f.description[:160]] for f in found]
+    used = [t for t in SHORT_TYPES if any(f.type == t for f in found)]
+    notes = ["type: " + "; ".join(f"{SHORT_TYPES[t]} = {t}" for t in used)] if used else []
+    print_table(Console(), columns, rows, title=f"{len(found)} flag(s)", notes=notes)
     return 0
 
 
@@ -94,11 +99,11 @@ def handle_precision(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.model_dump() for r in rows], indent=1))
         return 0
-    table = Table(title="judge precision on flags (confirmed / decided)")
-    for col in ("judge", "flags", "confirmed", "dismissed", "open", "precision"):
-        table.add_column(col, justify="left" if col == "judge" else "right")
-    for r in rows:
-        table.add_row(r.source, str(r.flags), str(r.confirmed), str(r.dismissed), str(r.open),
-                      "-" if r.precision is None else f"{r.precision:.2f}")
-    Console().print(table)
+    columns = [Col("judge", min_width=12), *[Col(c, numeric=True) for c in
+                                              ("flags", "confirmed", "dismissed", "open",
+                                               "precision")]]
+    print_table(Console(), columns, [
+        [r.source, str(r.flags), str(r.confirmed), str(r.dismissed), str(r.open),
+         "-" if r.precision is None else f"{r.precision:.2f}"] for r in rows],
+        title="judge precision on flags (confirmed / decided)")
     return 0

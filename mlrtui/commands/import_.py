@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.tables import Col, print_table
 from mlrtui.core.importer import KINDS, CorpusError, ImportSummary, import_corpus, is_corpus
+
+logger = logging.getLogger(__name__)
+LOGGED_PROBLEMS = 500
 
 
 class RichProgress:
@@ -67,6 +71,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         summary = import_corpus(store, args.path, progress=sink)
     except CorpusError as exc:
         raise Fatal(str(exc)) from None
+    _log_summary(summary, args.path)
     if args.json:
         sys.stdout.write(json.dumps({
             "import_id": summary.import_id, "elapsed_s": summary.elapsed_s,
@@ -77,19 +82,26 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_summary(summary: ImportSummary, path: Path) -> None:
+    """One line for the import and one per problem (the first LOGGED_PROBLEMS) in the log."""
+    logger.info("import #%s of %s: %d rows added, %d problem(s), %.1fs", summary.import_id,
+                path, summary.added, len(summary.problems), summary.elapsed_s)
+    lines = summary.problem_lines()
+    for line in lines[:LOGGED_PROBLEMS]:
+        logger.warning("import problem: %s", line)
+    if len(lines) > LOGGED_PROBLEMS:
+        logger.warning("import: %d more problem(s) not logged", len(lines) - LOGGED_PROBLEMS)
+
+
 def print_summary(console: Console, summary: ImportSummary, db: Path) -> None:
-    table = Table(title=f"Import #{summary.import_id} into {db} ({summary.elapsed_s:.1f} s)")
-    table.add_column("kind")
-    table.add_column("found", justify="right")
-    table.add_column("added", justify="right")
-    for kind, n in summary.seen.items():
-        added = summary.counts.get(kind)
-        table.add_row(kind, str(n), "" if added is None else str(added))
-    table.add_section()
-    for kind in KINDS:
-        if kind != "tasks":
-            table.add_row(f"{kind} rows", "", str(summary.counts.get(kind, 0)))
-    console.print(table)
+    rows = [[kind, str(n), "" if summary.counts.get(kind) is None
+             else str(summary.counts[kind])] for kind, n in summary.seen.items()]
+    rows += [[f"{kind} rows", "", str(summary.counts.get(kind, 0))]
+             for kind in KINDS if kind != "tasks"]
+    print_table(console, [Col("kind", min_width=20, prose=True), Col("found", numeric=True),
+                          Col("added", numeric=True)], rows,
+                sections=[len(summary.seen) - 1],
+                title=f"Import #{summary.import_id} into {db} ({summary.elapsed_s:.1f} s)")
     total = summary.added
     console.print(f"{total} rows added" + ("" if total else " (everything was already there)"))
     if summary.problems:

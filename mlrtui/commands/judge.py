@@ -8,10 +8,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.table import Table
 
 from mlrtui import paths
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.tables import Col, print_table
 from mlrtui.core.rubrics import (
     JUDGE_STAGES,
     RubricError,
@@ -133,16 +133,17 @@ def _print_summary(ctx: Context, summary: JudgeSummary) -> int:
 
 def _list_rubrics() -> int:
     rubrics, problems = load_rubrics()
-    table = Table(title=f"{len(rubrics)} rubrics (user folder: {paths.rubrics_dirs()[0]})")
-    table.add_column("id", no_wrap=True)
-    for col in ("judges", "reads", "dimensions", "hash", "from"):
-        table.add_column(col)
     bundled = str(paths.rubrics_dirs()[-1])
-    for r in sorted(rubrics.values(), key=lambda r: r.id):
-        dims = ", ".join(r.dimension_names) or "findings"
-        origin = "bundled" if r.path.startswith(bundled) else "user"
-        table.add_row(r.id, r.target_stage, ", ".join(r.inputs), dims, r.hash[:8], origin)
-    Console().print(table)
+    ordered = sorted(rubrics.values(), key=lambda r: r.id)
+    user = {r.id for r in ordered if not r.path.startswith(bundled)}
+    columns = [Col("id", no_wrap=True), Col("judges", no_wrap=True),
+               Col("reads", min_width=10, prose=True),
+               Col("dimensions", min_width=14, prose=True), Col("hash", no_wrap=True)]
+    rows = [[r.id + (" *" if r.id in user else ""), r.target_stage, ", ".join(r.inputs),
+             ", ".join(r.dimension_names) or "findings", r.hash[:8]] for r in ordered]
+    print_table(Console(), columns, rows,
+                title=f"{len(rubrics)} rubrics (user folder: {paths.rubrics_dirs()[0]})",
+                notes=["* = from the user folder"] if user else [])
     for line in problems:
         print(f"problem: {line}", file=sys.stderr)
     return 0

@@ -9,9 +9,9 @@ import sys
 import time
 
 from rich.console import Console
-from rich.table import Table
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.tables import Col, print_table
 from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import BudgetExceeded, CallContext, CallFailed, LLMClient
 from mlrtui.providers.registry import model_statuses
@@ -37,13 +37,21 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         for s in statuses:
             sys.stdout.write(json.dumps(s.__dict__) + "\n")
         return 0
-    table = Table(title=f"{len(statuses)} models")
-    for col in ("name", "provider", "model", "available", "priced"):
-        table.add_column(col, no_wrap=col != "available")
+    reasons: list[str] = []
+    rows = []
     for s in statuses:
-        avail = "yes" if s.available else f"no: {s.reason}"
-        table.add_row(s.name, s.provider, s.model, avail, "yes" if s.priced else "unpriced")
-    Console().print(table)
+        ready = "yes"
+        if not s.available:
+            reason = s.reason or "unknown reason"
+            if reason not in reasons:
+                reasons.append(reason)
+            ready = f"no [{reasons.index(reason) + 1}]"
+        rows.append([s.name, s.provider, s.model, ready, "yes" if s.priced else "unpriced"])
+    columns = [Col("name", min_width=12), Col("provider", no_wrap=True),
+               Col("model", min_width=14), Col("available", "ready", no_wrap=True),
+               Col("priced", no_wrap=True)]
+    print_table(Console(), columns, rows, title=f"{len(statuses)} models",
+                notes=[f"[{i}] {reason}" for i, reason in enumerate(reasons, 1)])
     return 0
 
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.tables import Col, abbreviations, print_table
 from mlrtui.core import agreement as agr
 from mlrtui.core.aggregate import Leaderboard, disagreements, leaderboard
 
@@ -78,31 +78,28 @@ def handle_leaderboard(ctx: Context, args: argparse.Namespace) -> int:
 def _print_board(board: Leaderboard, exact: bool) -> None:
     console = Console()
     fmt = "{:.3f}" if exact else "{:.2f}"
-    table = Table(title=f"{board.stage} leaderboard: mean of {len(board.judges)} judges "
-                        f"({', '.join(board.judges)})")
-    table.add_column("model", no_wrap=True)
-    table.add_column("items", justify="right")
-    for dim in board.dimensions:
-        table.add_column(dim, justify="right")
-    for row in board.rows:
-        cells = [fmt.format(row.cells[d].mean if exact else row.cells[d].display)
-                 if d in row.cells else "-" for d in board.dimensions]
-        table.add_row(row.model, str(row.n_items), *cells)
-    console.print(table)
+    short = abbreviations(board.dimensions)
+    columns = [Col("model", min_width=12), Col("items", "n", "items judged", numeric=True),
+               *[Col(d, short[d], numeric=True) for d in board.dimensions]]
+    rows = [[row.model, str(row.n_items),
+             *[fmt.format(row.cells[d].mean if exact else row.cells[d].display)
+               if d in row.cells else "-" for d in board.dimensions]] for row in board.rows]
+    print_table(console, columns, rows,
+                title=f"{board.stage} leaderboard: mean of {len(board.judges)} judges "
+                      f"({', '.join(board.judges)})")
     if len(board.judges) > 1 and any("Overall" in r.cells for r in board.rows):
-        per = Table(title="Overall by judge (each judge's mean over its items)")
-        per.add_column("model", no_wrap=True)
-        for judge in board.judges:
-            per.add_column(judge, justify="right")
-        per.add_column("mean", justify="right")
+        columns = [Col("model", min_width=12),
+                   *[Col(j, f"J{i}", numeric=True) for i, j in enumerate(board.judges, 1)],
+                   Col("mean", numeric=True)]
+        rows = []
         for row in board.rows:
             cell = row.cells.get("Overall")
-            if cell is None:
-                continue
-            per.add_row(row.model, *[fmt.format(cell.judges[j]) if j in cell.judges else "-"
-                                     for j in board.judges],
-                        fmt.format(cell.mean if exact else cell.display))
-        console.print(per)
+            if cell is not None:
+                rows.append([row.model, *[fmt.format(cell.judges[j]) if j in cell.judges
+                                          else "-" for j in board.judges],
+                             fmt.format(cell.mean if exact else cell.display)])
+        print_table(console, columns, rows,
+                    title="Overall by judge (each judge's mean over its items)")
 
 
 def handle_agreement(ctx: Context, args: argparse.Namespace) -> int:
@@ -121,25 +118,28 @@ def handle_agreement(ctx: Context, args: argparse.Namespace) -> int:
         print(f"no human scores (source {rep.source}) in {ctx.store.path}")
         return 0
     console = Console()
-    table = Table(title=f"human vs judge agreement ({rep.source}; {rep.items} items, "
-                        f"{rep.reviewers} reviewers; duplicates: {rep.policy}, "
-                        f"{rep.duplicate_rows} duplicate row(s))")
-    for col in ("dimension", "n human-human", "n human-judge", "mean |h-h|", "mean |h-j|",
-                "U", "p"):
-        table.add_column(col, justify="left" if col == "dimension" else "right")
-    for d in rep.dimensions:
-        table.add_row(d.dimension, str(d.n_human_human), str(d.n_human_judge),
-                      _num(d.mean_human_human), _num(d.mean_human_judge),
-                      _num(d.u, "{:.1f}"), _num(d.p, "{:.3f}"))
-    console.print(table)
+    columns = [Col("dimension", min_width=10),
+               Col("n human-human", "n hh", "human-human pairs", numeric=True),
+               Col("n human-judge", "n hj", "human-judge pairs", numeric=True),
+               Col("mean |h-h|", "|h-h|", "mean human-human score gap", numeric=True),
+               Col("mean |h-j|", "|h-j|", "mean human-judge score gap", numeric=True),
+               Col("U", numeric=True), Col("p", numeric=True)]
+    print_table(console, columns, [
+        [d.dimension, str(d.n_human_human), str(d.n_human_judge), _num(d.mean_human_human),
+         _num(d.mean_human_judge), _num(d.u, "{:.1f}"), _num(d.p, "{:.3f}")]
+        for d in rep.dimensions],
+        title=f"human vs judge agreement ({rep.source}; {rep.items} items, "
+              f"{rep.reviewers} reviewers; duplicates: {rep.policy}, "
+              f"{rep.duplicate_rows} duplicate row(s))",
+        notes=["U, p: Mann-Whitney U test of |h-h| against |h-j|"])
     if rep.correlations:
-        corr = Table(title="judge vs judge rank correlation (Spearman)")
-        for col in ("stage", "dimension", "judges", "n", "rho", "p"):
-            corr.add_column(col)
-        for c in rep.correlations:
-            corr.add_row(c.stage, c.dimension, f"{c.judge_a} / {c.judge_b}", str(c.n),
-                         _num(c.rho, "{:.3f}"), _num(c.p, "{:.3g}"))
-        console.print(corr)
+        columns = [Col("stage", no_wrap=True), Col("dimension", min_width=10),
+                   Col("judges", min_width=16, prose=True), Col("n", numeric=True),
+                   Col("rho", numeric=True), Col("p", numeric=True)]
+        print_table(console, columns, [
+            [c.stage, c.dimension, f"{c.judge_a} / {c.judge_b}", str(c.n),
+             _num(c.rho, "{:.3f}"), _num(c.p, "{:.3g}")] for c in rep.correlations],
+            title="judge vs judge rank correlation (Spearman)")
     if rep.items_without_judge:
         print(f"{len(rep.items_without_judge)} item(s) have no judge scores: "
               + ", ".join(rep.items_without_judge[:5]))

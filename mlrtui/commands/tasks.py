@@ -7,9 +7,9 @@ import json
 import sys
 
 from rich.console import Console
-from rich.table import Table
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.tables import Col, print_table
 from mlrtui.core.tasks import CATEGORIES
 from mlrtui.store.tasks import TaskFilter, list_tasks, set_category_override
 
@@ -44,14 +44,17 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         for r in rows:
             sys.stdout.write(json.dumps(r.model_dump(exclude={"body"})) + "\n")
         return 0
-    table = Table(title=f"{len(rows)} tasks")
-    for col in ("id", "venue", "year", "category", "title", "runs", "best"):
-        table.add_column(col, no_wrap=col in ("id", "venue", "year", "runs", "best"))
+    columns = [Col("id", min_width=18), Col("venue", no_wrap=True, optional=True),
+               Col("year", numeric=True, optional=True),
+               Col("category", min_width=12, prose=True), Col("title", min_width=18, prose=True),
+               Col("runs", numeric=True), Col("best", numeric=True)]
+    cells = []
     for r in rows:
         cat = r.category + (" *" if r.category_override else "")
         if args.explain:
             cat += "\n" + ", ".join(t for t, _ in r.category_terms[:4])
         best = f"{r.best_score:.2f}" if r.best_score is not None else "-"
-        table.add_row(r.id, r.venue, str(r.year), cat, r.title, str(r.runs), best)
-    Console().print(table)
+        cells.append([r.id, r.venue, str(r.year), cat, r.title, str(r.runs), best])
+    notes = ["* = category set by hand"] if any(r.category_override for r in rows) else []
+    print_table(Console(), columns, cells, title=f"{len(rows)} tasks", notes=notes)
     return 0

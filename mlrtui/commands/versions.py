@@ -46,8 +46,16 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         _print_stale(ctx, v.run_id)
         return 0
     if args.run is None:
-        for run in V.list_runs(store, limit=30):
-            print(f"{run.id:>5}  {run.task_id:<40} {run.model:<20} {run.mode:<10} {run.status}")
+        from rich.console import Console
+
+        from mlrtui.commands.tables import Col, print_table
+
+        runs = V.list_runs(store, limit=30)
+        print_table(Console(), [Col("run", numeric=True), Col("task", min_width=16),
+                                Col("model", min_width=12), Col("mode", no_wrap=True),
+                                Col("status", no_wrap=True)],
+                    [[str(r.id), r.task_id, r.model, r.mode, r.status] for r in runs],
+                    title=f"latest {len(runs)} runs (`mlrtui versions RUN` for one)")
         return 0
     try:
         run = V.get_run(store, args.run)

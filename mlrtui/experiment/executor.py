@@ -8,12 +8,14 @@ touching the stages. Every execution is stored with `record_execution`.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
 from mlrtui.store.db import Store, now
 
+logger = logging.getLogger(__name__)
 ExecStatus = Literal["ok", "failed", "timeout", "killed", "error"]
 OUTPUT_CAP = 64 * 1024           # bytes of stdout / stderr kept per execution
 
@@ -97,6 +99,10 @@ def record_execution(store: Store, run_id: int, result: ExecResult,
             "stdout": result.stdout, "stderr": result.stderr,
             "started_at": result.started_at or now(), "sandbox": json.dumps(result.sandbox)})
     result.id = int(eid)
+    if result.status != "ok":
+        logger.warning("execution %d of run %d %s (exit %s, %.1fs): %s; %s", result.id, run_id,
+                       result.status, result.exit_code, result.duration_s, result.command,
+                       result.reason or "no reason given")
     return result.id
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 import time
 import uuid
@@ -31,6 +32,8 @@ from mlrtui.providers.ledger import Attempt, Ledger, cache_key
 from mlrtui.providers.ratelimit import ModelGate
 from mlrtui.providers.registry import make_provider
 from mlrtui.store import Store
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["BudgetExceeded", "CallContext", "CallFailed", "CallResult", "LLMClient",
            "RetryPolicy"]
@@ -214,6 +217,9 @@ class LLMClient:
 
     def _fail_row(self, call_key: str, cfg: ModelConfig, ctx: CallContext, attempt: int,
                   started: float, error: str) -> None:
+        logger.log(logging.INFO if error == "cancelled" else logging.WARNING,
+                   "LLM call failed: %s %s attempt %d (%s, run %s, task %s): %s", cfg.provider,
+                   cfg.model, attempt, ctx.purpose, ctx.run_id, ctx.task_id, error)
         self.ledger.record(call_key, cfg, ctx, Attempt(
             max(1, attempt), "error", time.monotonic() - started, error=error))
 
