@@ -1,0 +1,111 @@
+"""Snapshots of the judging screens (Judge panel, Flags, Blind review, Stats) on the judging
+seed, our own text. The pilot tests in tests/ui/test_{judge,flags,review,stats}_*.py drive the
+same screens and assert on the store; these pin down what they look like."""
+
+from __future__ import annotations
+
+import pytest
+from snapshots.conftest import SIZE, steady
+from textual.pilot import Pilot
+from ui.seed_judge import seed_judging
+
+from mlrtui.config import load_settings
+from mlrtui.core.reviews import get_review
+from mlrtui.store import Store
+from mlrtui.ui.app import MlrtuiApp, make_app
+from mlrtui.ui.modals.review import ReviewScreen
+from mlrtui.ui.screens.judge import JudgePanel
+from mlrtui.ui.widgets.keytable import KeyTable
+
+SHOTS = {
+    "test_judge_panel": "judge-panel",
+    "test_judge_invalid_reply": "judge-invalid-reply",
+    "test_flags_queue": "flags-queue",
+    "test_flag_evidence": "flag-evidence",
+    "test_blind_review": "blind-review",
+    "test_stats_leaderboard": "stats-leaderboard",
+    "test_stats_distributions": "stats-distributions",
+    "test_stats_judge_scatter": "stats-judge-scatter",
+    "test_stats_agreement": "stats-agreement",
+}
+
+
+@pytest.fixture
+def ids(store: Store) -> dict[str, int]:
+    return seed_judging(store)
+
+
+@pytest.fixture
+def judge_app(store: Store, ids: dict[str, int]) -> MlrtuiApp:
+    return make_app(load_settings(db=store.path), store, corpus_path="")
+
+
+async def loaded(pilot: Pilot) -> None:
+    """Wait for the screen's thread workers (Stats loads in them), then settle the frame."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await steady(pilot)
+
+
+def in_mode(mode: str, *pressed: str):
+    async def run(pilot: Pilot) -> None:
+        pilot.app.go_to(mode)
+        await loaded(pilot)
+        await pilot.press(*pressed)
+        await loaded(pilot)
+    return run
+
+
+def test_judge_panel(snap_compare, judge_app, ids):
+    """A run whose judges disagree by 3 on every dimension, and one of whose replies failed."""
+    async def run(pilot: Pilot) -> None:
+        pilot.app.go_to("judges")
+        await loaded(pilot)
+        pilot.app.screen.query_one("#judge-targets", KeyTable).move_to_key(
+            str(ids["ministral_run"]))
+        await loaded(pilot)
+    assert snap_compare(judge_app, terminal_size=SIZE, run_before=run)
+
+
+def test_judge_invalid_reply(snap_compare, judge_app, ids):
+    async def run(pilot: Pilot) -> None:
+        await pilot.app.push_screen(JudgePanel(run_id=ids["ministral_run"]))
+        await loaded(pilot)
+        await pilot.app.push_screen(ReviewScreen(get_review(pilot.app.store,
+                                                            ids["invalid_review"])))
+        await loaded(pilot)
+    assert snap_compare(judge_app, terminal_size=SIZE, run_before=run)
+
+
+def test_flags_queue(snap_compare, judge_app):
+    assert snap_compare(judge_app, terminal_size=SIZE, run_before=in_mode("flags", "j"))
+
+
+def test_flag_evidence(snap_compare, judge_app):
+    assert snap_compare(judge_app, terminal_size=SIZE,
+                        run_before=in_mode("flags", "j", "enter"))
+
+
+def test_blind_review(snap_compare, judge_app):
+    async def run(pilot: Pilot) -> None:
+        pilot.app.go_to("review")
+        await loaded(pilot)
+        await pilot.press(*"alice", "enter", "7", "enter", "6")
+        await loaded(pilot)
+    assert snap_compare(judge_app, terminal_size=SIZE, run_before=run)
+
+
+def test_stats_leaderboard(snap_compare, judge_app):
+    assert snap_compare(judge_app, terminal_size=SIZE, run_before=in_mode("stats"))
+
+
+def test_stats_distributions(snap_compare, judge_app):
+    assert snap_compare(judge_app, terminal_size=SIZE, run_before=in_mode("stats", "2"))
+
+
+def test_stats_judge_scatter(snap_compare, judge_app):
+    assert snap_compare(judge_app, terminal_size=SIZE, run_before=in_mode("stats", "3"))
+
+
+def test_stats_agreement(snap_compare, judge_app):
+    assert snap_compare(judge_app, terminal_size=SIZE, run_before=in_mode("stats", "4"))

@@ -1,0 +1,170 @@
+"""Pilot tests of the Judge panel: judging through the real OpenAI / Anthropic SDKs against the
+loopback server (one judge replies valid JSON, the other never does), scores and the invalid
+reply shown, the batch owned by the App (it survives leaving the panel), cancel, confirm."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Label, SelectionList, Static, TextArea
+from ui.conftest import SIZE
+from ui.seed_judge import seed_judging
+
+from mlrtui.providers.loopback import Received
+from mlrtui.store import Store
+from mlrtui.ui.app import MlrtuiApp, make_app
+from mlrtui.ui.judgejob import current_job
+from mlrtui.ui.modals import ConfirmScreen
+from mlrtui.ui.modals.review import ReviewScreen
+from mlrtui.ui.screens.judge import JudgePanel
+from mlrtui.ui.widgets.reviewtable import ReviewTable
+from mlrtui.ui.widgets.scoretable import ScoreTable
+
+SCORES = {"Consistency": 8, "Clarity": 7, "Novelty": 6, "Feasibility": 9, "Significance": 5}
+VALID = json.dumps({**{d: {"score": s, "justification": f"Our note on {d.lower()}."}
+                       for d, s in SCORES.items()},
+                    "Overall": {"score": 7, "justification": "Sound but narrow.",
+                                "strengths": ["clear aim"], "weaknesses": ["one dataset"]}})
+INVALID = "Happy to help! The idea looks promising; I would give it an 8 overall."
+
+
+def respond(rec: Received) -> str:
+    """fake-openai (gpt-4o) answers with the rubric's JSON; fake-anthropic never does."""
+    return VALID if rec.model == "gpt-4o" else INVALID
+
+
+@pytest.fixture
+def ids(store: Store) -> dict[str, int]:
+    return seed_judging(store)
+
+
+@pytest.fixture
+def app(store: Store, ids: dict[str, int], llm_settings, loopback) -> MlrtuiApp:
+    loopback.responder = respond
+    return make_app(llm_settings, store, corpus_path="")
+
+
+async def open_panel(app, pilot, **kwargs) -> JudgePanel:
+    await app.push_screen(JudgePanel(**kwargs))
+    await pilot.pause()
+    assert isinstance(app.screen, JudgePanel)
+    return app.screen
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def statuses(panel: JudgePanel) -> list[tuple[str, str]]:
+    table = panel.query_one(ReviewTable)
+    return sorted((r.judge_model, r.parse_status) for r in table.reviews.values())
+
+
+async def test_judging_shows_each_judges_scores_and_the_invalid_reply_raw(
+        app, ids, store, loopback):
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_panel(app, pilot, run_id=ids["e2e_run"])
+        assert [t.run_id for t in panel.targets] == [ids["e2e_run"]]
+        assert sorted(panel.query_one("#judge-models", SelectionList).selected) == [
+            "fake-anthropic", "fake-openai"]                    # the configured judges
+        await pilot.press("r")
+        await settle(app, pilot)
+
+        assert len(loopback.requests) == 3                      # the invalid one is retried
+        table = panel.query_one(ScoreTable)
+        assert table.judges == ["gpt-4o"]                       # invalid replies give no scores
+        for dim, score in {**SCORES, "Overall": 7}.items():
+            assert str(table.get_row(dim)[1]) == f"{score:.1f}"
+        assert statuses(panel) == [("claude-sonnet-4-6", "invalid"),
+                                   ("claude-sonnet-4-6", "invalid"), ("gpt-4o", "ok")]
+        status = str(panel.query_one("#judge-status", Label).render())
+        assert "2 of 2 reviews" in status and "ok 1" in status and "invalid 1" in status
+        assert store.scalar("SELECT status FROM batches WHERE kind = 'judge'") == "done"
+
+        reviews = panel.query_one(ReviewTable)
+        invalid = next(r for r in reviews.reviews.values() if r.parse_status == "invalid")
+        reviews.move_to_key(str(invalid.id))
+        reviews.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.query_one("#review-raw", TextArea).text == INVALID
+        assert "no JSON found" in str(app.screen.query_one("#review-meta", Static).render())
+
+
+async def test_unavailable_models_are_disabled_and_say_why(app, ids):
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_panel(app, pilot, run_id=ids["e2e_run"])
+        models = panel.query_one("#judge-models", SelectionList)
+        gpt = models.get_option("gpt-4o")
+        assert gpt.disabled and not models.get_option("fake-openai").disabled
+        why = str(panel.query_one("#judge-why", Static).render())
+        assert "gpt-4o" in why and "OPENAI_API_KEY is not set" in why
+
+
+async def test_the_batch_belongs_to_the_app_and_survives_leaving_the_panel(
+        app, ids, store, loopback):
+    loopback.latency_s = 0.3
+    async with app.run_test(size=SIZE) as pilot:
+        await open_panel(app, pilot, run_id=ids["e2e_run"])
+        await pilot.press("r", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, JudgePanel)
+        job = current_job(app)
+        assert job is not None and job.running
+        await settle(app, pilot)
+        assert job.state == "done"
+        assert store.scalar("SELECT COUNT(*) FROM reviews WHERE run_id = ? AND stage = 'idea'",
+                            [ids["e2e_run"]]) == 3
+        panel = await open_panel(app, pilot, run_id=ids["e2e_run"])
+        assert "Judged idea: 2 of 2 reviews" in str(panel.query_one("#judge-status").render())
+        assert statuses(panel)[-1] == ("gpt-4o", "ok")
+
+
+async def test_cancel_stops_the_batch_and_records_it(app, ids, store, loopback):
+    loopback.latency_s = 5.0
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_panel(app, pilot, run_id=ids["e2e_run"])
+        await pilot.press("r")
+        await pilot.pause()
+        assert panel.check_action("run", ()) is None            # one batch at a time
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert current_job(app).state == "cancelled"
+        assert store.scalar("SELECT status FROM batches WHERE kind = 'judge'") == "cancelled"
+        assert "cancelled" in str(panel.query_one("#judge-status").render())
+
+
+async def test_a_large_batch_asks_first_and_no_judge_means_no_batch(app, store):
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_panel(app, pilot)
+        assert len(panel.targets) == 19                         # every run with an idea
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)            # 38 reviews: asked first
+        await pilot.press("n")
+        await pilot.pause()
+        assert current_job(app) is None
+        models = panel.query_one("#judge-models", SelectionList)
+        models.deselect_all()
+        await pilot.press("r")
+        await pilot.pause()
+        assert current_job(app) is None and models.has_class("-error")
+        assert store.scalar("SELECT COUNT(*) FROM batches") == 0
+
+
+async def test_the_task_screen_opens_the_panel_on_its_runs(app, ids):
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_task("acme2024_fair_lending")
+        await pilot.pause()
+        await pilot.press("J")
+        await pilot.pause()
+        panel = app.screen
+        assert isinstance(panel, JudgePanel)
+        assert {t.task_id for t in panel.targets} == {"acme2024_fair_lending"}
+        assert len(panel.targets) == 6
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, JudgePanel)
