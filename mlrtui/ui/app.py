@@ -59,6 +59,8 @@ class MlrtuiApp(App[int]):
                           "Hallucination flags across runs: review, confirm or dismiss"),
         "review": LazyMode("mlrtui.ui.screens.review:BlindReviewScreen", "Blind review",
                            "Score outputs yourself on the judges' rubric, blind"),
+        "runs": LazyMode("mlrtui.ui.screens.runs:RunsScreen", "Runs",
+                         "Agent runs: each stage's state; open one to run, edit or diff stages"),
         "stats": LazyMode("mlrtui.ui.screens.stats:StatsScreen", "Stats",
                           "Leaderboards, score distributions, judge-vs-judge, human agreement"),
     }
@@ -106,6 +108,11 @@ class MlrtuiApp(App[int]):
         from mlrtui.ui.screens.viewer import ViewerScreen
 
         self.push_screen(ViewerScreen(version_id))
+
+    def open_run(self, run_id: int) -> None:
+        from mlrtui.ui.screens.run import RunScreen
+
+        self.push_screen(RunScreen(run_id))
 
     def data_changed(self) -> None:
         self.data_version += 1

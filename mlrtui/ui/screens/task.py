@@ -25,6 +25,7 @@ The workshop call (`1`), the task's runs (`2`) and the models' outputs side by s
 In the comparison, each column is one model's current version, headed by every judge's
 Overall score and their mean (hover the header for the dimension means). `t` switches
 between ideas and proposals, `h`/`l` move between columns, `enter` opens the viewer.
+`n` starts a new run of the task; on the runs tab `o` opens a run on the Run screen.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="task.back", tooltip="Back to the tasks"),
@@ -34,6 +35,12 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
                 tooltip="The models' outputs side by side"),
         Binding("t", "toggle_stage", "Ideas/Proposals", id="task.stage",
                 tooltip="Compare ideas or proposals"),
+        Binding("J", "judge", "Judge", id="task.judge", show=False,
+                tooltip="Judge this task's runs (the Judge panel, on the stage shown)"),
+        Binding("n", "new_run", "New run", id="task.new_run", show=False,
+                tooltip="Start a run of this task: pick a model and a mode"),
+        Binding("o", "open_run", "Open run", id="task.open_run", show=False,
+                tooltip="Open the highlighted run (Runs tab) on the Run screen"),
     ]
 
     def __init__(self, task_id: str) -> None:
@@ -99,9 +106,27 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
             await self._show(browse.compare_stage(self.store, self.task_id, self.stage))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("tab", "toggle_stage") and self.detail is None:
+        if action in ("tab", "toggle_stage", "new_run", "open_run") and self.detail is None:
+            return None
+        if action == "open_run" and (not self.detail.runs or self.query_one(
+                TabbedContent).active != "tab-runs"):
             return None
         return True
+
+    def action_new_run(self) -> None:
+        from mlrtui.ui.screens.runs import new_run
+
+        new_run(self.mlr, self.task_id)
+
+    def action_open_run(self) -> None:
+        key = self.query_one("#runs-table", KeyTable).current_key
+        if key is not None:
+            self.mlr.open_run(int(key))
+
+    def action_judge(self) -> None:
+        from mlrtui.ui.screens.judge import JudgePanel
+
+        self.app.push_screen(JudgePanel(task_id=self.task_id, stage=self.stage))
 
     def action_tab(self, pane_id: str) -> None:
         self.query_one(TabbedContent).active = pane_id
@@ -109,6 +134,7 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._focus_pane(event.pane.id or "")
+        self.refresh_bindings()
 
     def _focus_pane(self, pane_id: str) -> None:
         """Keys act on the visible content, not on the tab strip."""
