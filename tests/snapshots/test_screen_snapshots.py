@@ -66,7 +66,7 @@ def test_viewer_raw(snap_compare, demo_app):
 
 def test_viewer_stale(snap_compare, demo_app):
     assert snap_compare(demo_app, terminal_size=SIZE,
-                        run_before=keys("j", "enter", "2", "G", "enter"))
+                        run_before=keys("j", "enter", "2", "G", "v"))
 
 
 def test_help(snap_compare, demo_app):

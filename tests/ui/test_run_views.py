@@ -153,7 +153,7 @@ async def test_new_run_from_the_task_screen_and_the_runs_mode(store, llm_setting
 
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("2", "o")
+        await pilot.press("2", "enter")
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)
 

@@ -93,7 +93,7 @@ async def test_viewer_raw_toggle_metadata_and_upstream(app, seeded):
         assert app.screen.version_id == seeded["idea:o4-mini"]
 
 
-async def test_runs_tab_opens_the_last_stage_of_a_run_and_shows_stale(app, seeded):
+async def test_runs_tab_views_the_last_stage_of_a_run_and_shows_stale(app, seeded):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_task(app, pilot)
         await pilot.press("2")
@@ -101,7 +101,7 @@ async def test_runs_tab_opens_the_last_stage_of_a_run_and_shows_stale(app, seede
         assert app.focused is table and table.row_count == 7
         assert table.get_row(str(seeded["e2e_run"]))[5] == (
             "idea literature proposal experiment paper")
-        await pilot.press(*["j"] * 6, "enter")
+        await pilot.press(*["j"] * 6, "v")
         await pilot.pause()
         viewer = app.screen
         assert viewer.version_id == seeded["e2e:paper"]
@@ -199,3 +199,14 @@ async def test_a_mode_is_one_line_and_imported_on_first_use(store, seeded):
         await pilot.pause()
         assert app.current_mode == "again"
         assert isinstance(app.screen, TasksScreen) and app.screen is not first
+
+
+async def test_enter_on_a_run_opens_the_run_screen(app, seeded):
+    from mlrtui.ui.screens.run import RunScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_task(app, pilot)
+        await pilot.press("2", *["j"] * 6, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        assert app.screen.run_id == seeded["e2e_run"]

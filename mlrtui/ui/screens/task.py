@@ -25,7 +25,8 @@ The workshop call (`1`), the task's runs (`2`) and the models' outputs side by s
 In the comparison, each column is one model's current version, headed by every judge's
 Overall score and their mean (hover the header for the dimension means). `t` switches
 between ideas and proposals, `h`/`l` move between columns, `enter` opens the viewer.
-`n` starts a new run of the task; on the runs tab `o` opens a run on the Run screen.
+`n` starts a new run of the task; on the runs tab `enter` opens a run on the Run screen and
+`v` reads its latest stage output.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="task.back", tooltip="Back to the tasks"),
@@ -35,12 +36,12 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
                 tooltip="The models' outputs side by side"),
         Binding("t", "toggle_stage", "Ideas/Proposals", id="task.stage",
                 tooltip="Compare ideas or proposals"),
-        Binding("J", "judge", "Judge", id="task.judge", show=False,
+        Binding("J", "judge", "Judge", id="task.judge",
                 tooltip="Judge this task's runs (the Judge panel, on the stage shown)"),
-        Binding("n", "new_run", "New run", id="task.new_run", show=False,
+        Binding("n", "new_run", "New run", id="task.new_run",
                 tooltip="Start a run of this task: pick a model and a mode"),
-        Binding("o", "open_run", "Open run", id="task.open_run", show=False,
-                tooltip="Open the highlighted run (Runs tab) on the Run screen"),
+        Binding("v", "view_output", "View output", id="task.view_output",
+                tooltip="Read the highlighted run's latest stage output (Runs tab)"),
     ]
 
     def __init__(self, task_id: str) -> None:
@@ -106,9 +107,9 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
             await self._show(browse.compare_stage(self.store, self.task_id, self.stage))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("tab", "toggle_stage", "new_run", "open_run") and self.detail is None:
+        if action in ("tab", "toggle_stage", "new_run", "view_output") and self.detail is None:
             return None
-        if action == "open_run" and (not self.detail.runs or self.query_one(
+        if action == "view_output" and (not self.detail.runs or self.query_one(
                 TabbedContent).active != "tab-runs"):
             return None
         return True
@@ -118,10 +119,13 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
 
         new_run(self.mlr, self.task_id)
 
-    def action_open_run(self) -> None:
+    def action_view_output(self) -> None:
         key = self.query_one("#runs-table", KeyTable).current_key
-        if key is not None:
-            self.mlr.open_run(int(key))
+        run = next((r for r in self.detail.runs if str(r.id) == key), None)
+        if run is None or not run.heads:
+            self.notify("This run has no stage outputs yet.", severity="warning")
+            return
+        self.mlr.open_version(list(run.heads.values())[-1])
 
     def action_judge(self) -> None:
         from mlrtui.ui.screens.judge import JudgePanel
@@ -154,8 +158,6 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
         self.mlr.open_version(event.version_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        run = next((r for r in self.detail.runs if str(r.id) == event.row_key.value), None)
-        if run is None or not run.heads:
-            self.notify("This run has no stage outputs yet.", severity="warning")
-            return
-        self.mlr.open_version(list(run.heads.values())[-1])
+        """Enter on a run opens it on the Run screen (stages, versions, editor)."""
+        if event.row_key.value is not None:
+            self.mlr.open_run(int(event.row_key.value))
