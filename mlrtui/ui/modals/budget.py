@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from mlrtui.core.budget import BudgetExceeded
 from mlrtui.core.spending import raise_cap
-from mlrtui.ui.modals.base import Modal
+from mlrtui.ui.modals.dialogs import FieldModal
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -35,7 +35,7 @@ def suggested_cap(cap: float, spent: float, estimate: float) -> float:
     return max(round(cap * 2, 2), needed, 0.01)
 
 
-class BudgetExceededScreen(Modal[float | None]):
+class BudgetExceededScreen(FieldModal[float | None]):
     """Dismisses with the new cap in USD, or None to stop."""
 
     CSS_PATH = Path(__file__).parents[1] / "costs.tcss"   # loaded with the screen
@@ -44,6 +44,7 @@ class BudgetExceededScreen(Modal[float | None]):
         Binding("escape", "close", "Stop", id="budget.stop",
                 tooltip="Keep the cap and stop before this call"),
     ]
+    SUBMIT = "raise"
 
     def __init__(self, scope: str, cap: float, spent: float, estimate: float,
                  scope_id: int | None = None) -> None:
@@ -80,16 +81,7 @@ class BudgetExceededScreen(Modal[float | None]):
     def on_mount(self) -> None:
         self.query_one("#budget-cap", Input).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "raise":
-            self._submit()
-        else:
-            self.close(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._submit()
-
-    def _submit(self) -> None:
+    def submit(self) -> None:
         field = self.query_one("#budget-cap", Input)
         try:
             value = float(field.value.strip())

@@ -6,10 +6,10 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, TextArea
+from textual.containers import Vertical
+from textual.widgets import Label
 
-from mlrtui.ui.modals.base import Modal
+from mlrtui.ui.modals.dialogs import CopyTextModal
 
 
 def describe(error: BaseException) -> str:
@@ -19,34 +19,18 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-class ErrorScreen(Modal[None]):
+class ErrorScreen(CopyTextModal):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="error.close", tooltip="Close this message"),
         Binding("c", "copy", "Copy", id="error.copy", tooltip="Copy the details to the clipboard"),
     ]
 
     def __init__(self, title: str, details: str) -> None:
-        super().__init__()
+        super().__init__(details)
         self.title_text = title
         self.details = details
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -error"):
             yield Label(self.title_text, classes="dialog-title")
-            yield TextArea(self.details, read_only=True, soft_wrap=True, id="error-details")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy", id="copy")
-                yield Button("Close", id="close", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "copy":
-            self.action_copy()
-        else:
-            self.close(None)
-
-    def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.details)
-        self.notify("Copied to the clipboard")
+            yield from self.text_and_buttons("error-details")

@@ -19,17 +19,19 @@ from textual.message_pump import MessagePump
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, TextArea
 
 from mlrtui.ui.modals.base import Modal
+from mlrtui.ui.modals.dialogs import FieldModal
 
 if TYPE_CHECKING:
     from mlrtui.core.importer import ImportSummary
 
 
-class ImportPathScreen(Modal[Path | None]):
+class ImportPathScreen(FieldModal[Path | None]):
     """Asks for an MLR-Bench checkout; dismisses with an existing folder or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Cancel", id="import.cancel_path",
                 tooltip="Close without importing")]
+    SUBMIT = "start"
 
     def __init__(self, default: str = "") -> None:
         super().__init__()
@@ -44,16 +46,7 @@ class ImportPathScreen(Modal[Path | None]):
                 yield Button("Import", id="start", variant="primary")
                 yield Button("Cancel", id="cancel")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self._submit()
-        else:
-            self.close(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._submit()
-
-    def _submit(self) -> None:
+    def submit(self) -> None:
         field = self.query_one("#import-path", Input)
         path = Path(field.value.strip()).expanduser()
         if not field.value.strip() or not path.is_dir():

@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
-from mlrtui.ui.modals.base import Modal
+from mlrtui.ui.modals.dialogs import FieldModal
 
 
-class NoteScreen(Modal[str]):
+class NoteScreen(FieldModal[str]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Cancel", id="note.cancel", tooltip="Close without deciding"),
     ]
+    SUBMIT = "decide"
 
     def __init__(self, title: str, action: str, note: str = "") -> None:
         super().__init__()
@@ -37,11 +38,5 @@ class NoteScreen(Modal[str]):
     def on_mount(self) -> None:
         self.query_one("#note-text", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.close(event.value.strip())
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "decide":
-            self.close(self.query_one("#note-text", Input).value.strip())
-        else:
-            self.close(None)
+    def submit(self) -> None:
+        self.close(self.query_one("#note-text", Input).value.strip())

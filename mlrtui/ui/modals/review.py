@@ -8,11 +8,11 @@ from typing import ClassVar
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static, TextArea
+from textual.containers import Vertical
+from textual.widgets import Label, Static
 
 from mlrtui.core.reviews import Review
-from mlrtui.ui.modals.base import Modal
+from mlrtui.ui.modals.dialogs import CopyTextModal
 
 
 def review_meta(r: Review) -> str:
@@ -29,15 +29,16 @@ def review_meta(r: Review) -> str:
     return "\n".join(lines)
 
 
-class ReviewScreen(Modal[None]):
+class ReviewScreen(CopyTextModal):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="review.close", tooltip="Close the review"),
         Binding("c", "copy", "Copy", id="review.copy",
                 tooltip="Copy the raw reply to the clipboard"),
     ]
+    COPIED = "Copied the raw reply"
 
     def __init__(self, review: Review) -> None:
-        super().__init__()
+        super().__init__(review.raw_text)
         self.review = review
 
     def compose(self) -> ComposeResult:
@@ -46,20 +47,4 @@ class ReviewScreen(Modal[None]):
             yield Label(f"Raw reply of review {r.id} ({r.parse_status})",
                         classes="dialog-title")
             yield Static(review_meta(r), id="review-meta")
-            yield TextArea(r.raw_text, read_only=True, soft_wrap=True, id="review-raw")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Copy", id="copy")
-                yield Button("Close", id="close", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "copy":
-            self.action_copy()
-        else:
-            self.close(None)
-
-    def action_copy(self) -> None:
-        self.app.copy_to_clipboard(self.review.raw_text)
-        self.notify("Copied the raw reply")
+            yield from self.text_and_buttons("review-raw")
