@@ -18,6 +18,17 @@ class Fatal(Exception):
         self.code = code
 
 
+def check_models(settings: Settings, names: list[str], what: str = "model") -> None:
+    """Fatal for the first name that is not configured or cannot be called now."""
+    known = settings.all_models()
+    for name in names:
+        if name not in known:
+            raise Fatal(f"unknown {what} {name!r}; configured: {', '.join(sorted(known))}")
+        reason = known[name].unavailable_reason()
+        if reason:
+            raise Fatal(f"{what} {name!r} cannot be used: {reason}")
+
+
 class Context:
     """Settings and store, built on first use so `mlrtui --help` touches nothing."""
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from mlrtui import paths
-from mlrtui.commands import Context, Fatal
+from mlrtui.commands import Context, Fatal, check_models
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.core.rubrics import (
     JUDGE_STAGES,
@@ -78,13 +78,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     settings = ctx.settings
     judges = [j.strip() for j in (args.judges.split(",") if args.judges else settings.judges)
               if j.strip()]
-    models = settings.all_models()
-    for judge in judges:
-        if judge not in models:
-            raise Fatal(f"unknown judge model {judge!r} (configured: {', '.join(models)})")
-        reason = models[judge].unavailable_reason()
-        if reason:
-            raise Fatal(f"judge {judge} cannot be called: {reason}")
+    check_models(settings, judges, "judge model")
     from mlrtui.core.judging import find_targets
 
     targets = find_targets(ctx.store, rubric, task_globs=args.task, run_ids=args.run,

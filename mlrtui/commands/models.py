@@ -6,17 +6,13 @@ import argparse
 import asyncio
 import json
 import sys
-import time
 
 from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.providers.base import Message, Request
-from mlrtui.providers.client import BudgetExceeded, CallContext, CallFailed, LLMClient
+from mlrtui.core.modelinfo import probe_model
 from mlrtui.providers.registry import model_statuses
-
-TEST_PROMPT = "In one short sentence, say what a testable research hypothesis is."
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,32 +54,15 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 def _test(ctx: Context, name: str, max_tokens: int) -> int:
     if name not in ctx.settings.all_models():
         raise Fatal(f"unknown model {name!r}; see `mlrtui models`")
-    request = Request([Message("user", TEST_PROMPT)], temperature=0.2, max_tokens=max_tokens)
-
-    async def call() -> tuple[object, float]:
-        client = LLMClient(ctx.store, ctx.settings)
-        started = time.monotonic()
-        try:
-            result = await client.complete(name, request, CallContext(purpose="test"))
-        finally:
-            await client.aclose()
-        return result, time.monotonic() - started
-
-    try:
-        result, latency = asyncio.run(call())
-    except (CallFailed, BudgetExceeded) as exc:
-        raise Fatal(str(exc), code=1) from None
-    comp = result.completion
-    cost = "unpriced" if result.cost_usd is None else f"${result.cost_usd:.6f}"
-    if ctx.settings.all_models()[name].provider == "local":
-        cost = "free (embedded model)"
-    print(f"model:   {name} ({comp.model})")
-    print(f"reply:   {comp.text.strip()}")
-    print(f"tokens:  {comp.usage.input_tokens} in / {comp.usage.output_tokens} out"
-          + (f" / {comp.usage.cache_read_tokens} cache read" if comp.usage.cache_read_tokens
-             else ""))
-    print(f"latency: {latency:.2f}s" + ("  (cached)" if result.cached else ""))
-    print(f"cost:    {cost}")
-    for note in comp.notes:
+    result = asyncio.run(probe_model(ctx.store, ctx.settings, name, max_tokens))
+    if not result.ok:
+        raise Fatal(result.error, code=1)
+    print(f"model:   {name} ({result.model_reported})")
+    print(f"reply:   {result.reply}")
+    print(f"tokens:  {result.input_tokens} in / {result.output_tokens} out"
+          + (f" / {result.cache_read_tokens} cache read" if result.cache_read_tokens else ""))
+    print(f"latency: {result.latency_s:.2f}s" + ("  (cached)" if result.cached else ""))
+    print(f"cost:    {result.cost_label}")
+    for note in result.notes:
         print(f"note:    {note}")
     return 0

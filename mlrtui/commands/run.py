@@ -15,7 +15,7 @@ import signal
 import sys
 
 from mlrtui import paths
-from mlrtui.commands import Context, Fatal
+from mlrtui.commands import Context, Fatal, check_models
 from mlrtui.core import versions as V
 from mlrtui.core.pipeline import Pipeline, Summary
 from mlrtui.core.progress import ProgressSink
@@ -88,23 +88,13 @@ def select_tasks(store: Store, patterns: list[str]) -> list[str]:
     return chosen
 
 
-def check_models(ctx: Context, models: list[str]) -> None:
-    known = ctx.settings.all_models()
-    for m in models:
-        if m not in known:
-            raise Fatal(f"unknown model {m!r}; configured: {', '.join(sorted(known))}")
-        reason = known[m].unavailable_reason()
-        if reason:
-            raise Fatal(f"model {m!r} cannot be used: {reason}")
-
-
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     for s in stages:
         if s not in V.STAGES:
             raise Fatal(f"unknown stage {s!r}; stages: {', '.join(V.STAGES)}")
     models = args.model or [ctx.settings.default_model]
-    check_models(ctx, models)
+    check_models(ctx.settings, models)
     store = ctx.store
     from mlrtui.store.tasks import ensure_examples
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -65,14 +66,22 @@ def handle_leaderboard(ctx: Context, args: argparse.Namespace) -> int:
     judges = [j.strip() for j in args.judges.split(",")] if args.judges else None
     board = leaderboard(ctx.store, REVIEW_STAGES[args.stage], source=_source(args.source),
                         variant=args.variant, judges=judges)
-    if args.json:
-        print(json.dumps(board.model_dump(), indent=1))
-        return 0
-    if not board.rows:
-        print(f"no valid {board.stage} reviews in {ctx.store.path}")
-        return 0
-    _print_board(board, args.exact)
+    if not _json_or_nothing(args, board.model_dump(), None if board.rows else
+                            f"no valid {board.stage} reviews in {ctx.store.path}"):
+        _print_board(board, args.exact)
     return 0
+
+
+def _json_or_nothing(args: argparse.Namespace, payload: Any, nothing: str | None = None) -> bool:
+    """Print the payload for --json, or `nothing` (why there is no table): True when either
+    was printed and the handler is done."""
+    if args.json:
+        print(json.dumps(payload, indent=1))
+        return True
+    if nothing is not None:
+        print(nothing)
+        return True
+    return False
 
 
 def _print_board(board: Leaderboard, exact: bool) -> None:
@@ -111,11 +120,8 @@ def handle_agreement(ctx: Context, args: argparse.Namespace) -> int:
             rep = agr.from_store(ctx.store, args.source, args.duplicates)
     except agr.AgreementError as exc:
         raise Fatal(str(exc)) from None
-    if args.json:
-        print(json.dumps(rep.model_dump(), indent=1))
-        return 0
-    if not rep.items:
-        print(f"no human scores (source {rep.source}) in {ctx.store.path}")
+    if _json_or_nothing(args, rep.model_dump(), None if rep.items else
+                        f"no human scores (source {rep.source}) in {ctx.store.path}"):
         return 0
     console = Console()
     columns = [Col("dimension", min_width=10),
@@ -155,8 +161,7 @@ def handle_disagreements(ctx: Context, args: argparse.Namespace) -> int:
         ctx.settings.disagreement_threshold
     found = disagreements(ctx.store, REVIEW_STAGES[args.stage], threshold=threshold,
                           source=_source(args.source))
-    if args.json:
-        print(json.dumps([d.model_dump() for d in found[:args.limit]], indent=1))
+    if _json_or_nothing(args, [d.model_dump() for d in found[:args.limit]]):
         return 0
     print(f"{len(found)} item x dimension(s) with a judge spread above {threshold:g}")
     for d in found[:args.limit]:

@@ -7,6 +7,7 @@ summed as $0.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,8 +17,8 @@ from mlrtui.core.modelnames import canonical_model
 from mlrtui.core.pricing import price_provider, price_usage
 from mlrtui.store import Store
 
-__all__ = ["GROUPS", "CallFilter", "CostLine", "RepriceReport", "failed_attempts", "price_usage",
-           "reprice", "summarize", "totals"]
+__all__ = ["GROUPS", "CallFilter", "CostLine", "RepriceReport", "add_up", "call_where",
+           "failed_attempts", "price_usage", "reprice", "summarize", "totals"]
 
 GROUPS = {
     "task": "task_id",
@@ -82,8 +83,9 @@ class CallFilter:
         return parts, params
 
 
-def _where(run_id: int | None, batch_id: int | None, task_id: str | None,
-           flt: CallFilter | None = None) -> tuple[str, list]:
+def call_where(flt: CallFilter | None = None, *, run_id: int | None = None,
+               batch_id: int | None = None, task_id: str | None = None) -> tuple[str, list]:
+    """The ` WHERE ...` clause (empty when nothing narrows) and its parameters, for llm_calls."""
     parts, params = [], []
     for column, value in (("run_id", run_id), ("batch_id", batch_id), ("task_id", task_id)):
         if value is not None:
@@ -103,7 +105,7 @@ def summarize(store: Store, by: str = "model", *, run_id: int | None = None,
     if by not in GROUPS:
         raise ValueError(f"cannot group costs by {by!r}; choose one of {', '.join(GROUPS)}")
     expr = GROUPS[by]
-    where, params = _where(run_id, batch_id, task_id, flt)
+    where, params = call_where(flt, run_id=run_id, batch_id=batch_id, task_id=task_id)
     lines: dict[str | None, CostLine] = {}
     for row in store.query(
             f"SELECT {expr} AS k, COUNT(*) AS calls, SUM(status = 'cached') AS cached, "
@@ -124,9 +126,14 @@ def summarize(store: Store, by: str = "model", *, run_id: int | None = None,
 def totals(store: Store, *, run_id: int | None = None, batch_id: int | None = None,
            task_id: str | None = None, flt: CallFilter | None = None) -> CostLine:
     """All matching calls as one line."""
+    return add_up(summarize(store, "purpose", run_id=run_id, batch_id=batch_id,
+                            task_id=task_id, flt=flt))
+
+
+def add_up(lines: Iterable[CostLine]) -> CostLine:
+    """The lines of one grouping summed: a grouping partitions the calls, so this is the total."""
     total = CostLine("total")
-    for line in summarize(store, "purpose", run_id=run_id, batch_id=batch_id, task_id=task_id,
-                          flt=flt):
+    for line in lines:
         total.calls += line.calls
         total.cached += line.cached
         total.input_tokens += line.input_tokens
@@ -139,7 +146,7 @@ def totals(store: Store, *, run_id: int | None = None, batch_id: int | None = No
 
 def failed_attempts(store: Store, *, run_id: int | None = None, limit: int = 100) -> list[dict]:
     """The most recent failed attempts, newest first, for listing apart from the costs."""
-    where, params = _where(run_id, None, None)
+    where, params = call_where(run_id=run_id)
     sep = " AND " if where else " WHERE "
     return store.query(f"SELECT id, call_key, attempt, model, purpose, error, created_at "
                        f"FROM llm_calls{where}{sep}status = 'error' "

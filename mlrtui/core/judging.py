@@ -3,8 +3,8 @@
 Each (run, judge) pair is one review. A reply that fails validation is stored raw with status
 'invalid' and the judge is asked once more, with the reason; the retry is stored too. Calls
 that fail outright are counted, never raised, so a batch always completes; only a budget stop
-or a cancel ends it early. Hallucination findings (and the experiment judge's verdict) become
-flags on the judged version.
+(unless the caller's `on_budget` raises the cap) or a cancel ends it early. Hallucination
+findings (and the experiment judge's verdict) become flags on the judged version.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -29,6 +30,9 @@ from mlrtui.providers.client import CallContext, CallFailed, LLMClient
 from mlrtui.store.db import Store, now
 
 RAW_ECHO = 2_000        # characters of a bad reply quoted back to the judge on the retry
+
+# Asked when a call would cross a budget cap: True once the cap was raised (the call is retried).
+OnBudget = Callable[[BudgetExceeded], Awaitable[bool]]
 
 
 class JudgeTarget(BaseModel):
@@ -186,24 +190,54 @@ async def judge_one(store: Store, client: LLMClient, rubric: Rubric, judge: str,
     return outcome
 
 
-async def judge_batch(store: Store, settings: Settings, client: LLMClient, rubric: Rubric,
-                      judges: list[str], targets: list[JudgeTarget], *, force: bool = False,
-                      budget_usd: float | None = None, concurrency: int | None = None,
-                      max_tokens: int | None = None,
-                      progress: ProgressSink | None = None) -> JudgeSummary:
-    """Judge every target with every judge, bounded in concurrency, recorded as one batch."""
-    progress = progress or NullProgress()
+def open_batch(store: Store, rubric: Rubric, judges: list[str], targets: list[JudgeTarget], *,
+               force: bool = False, budget_usd: float | None = None) -> int:
+    """The batches row a judging batch records into; `budget_usd` is its cap."""
     with store.transaction():
-        batch_id = int(store.insert("batches", {
+        return int(store.insert("batches", {
             "kind": "judge", "budget_usd": budget_usd, "created_at": now(),
             "args": json.dumps({"rubric": rubric.id, "judges": judges,
                                 "runs": [t.run_id for t in targets], "force": force})}))
+
+
+async def judge_batch(store: Store, settings: Settings, client: LLMClient, rubric: Rubric,
+                      judges: list[str], targets: list[JudgeTarget], *, force: bool = False,
+                      budget_usd: float | None = None, concurrency: int | None = None,
+                      max_tokens: int | None = None, progress: ProgressSink | None = None,
+                      batch_id: int | None = None,
+                      on_budget: OnBudget | None = None) -> JudgeSummary:
+    """Judge every target with every judge, bounded in concurrency, recorded as one batch.
+
+    `batch_id`: record into this row from `open_batch` (e.g. one the caller built a Budget for)
+    rather than a new one. `on_budget`: asked, one call at a time, when a call would cross a
+    cap; True (the cap was raised) tries the call again, False stops the batch as without it.
+    """
+    progress = progress or NullProgress()
+    if batch_id is None:
+        batch_id = open_batch(store, rubric, judges, targets, force=force, budget_usd=budget_usd)
     summary = JudgeSummary(batch_id=batch_id, rubric_id=rubric.id, judges=judges,
                            targets=len(targets))
     gate = asyncio.Semaphore(max(1, concurrency or settings.concurrency))
     stop = asyncio.Event()
+    asking = asyncio.Lock()
+    raised = 0                         # caps raised through on_budget so far
     jobs = [(t, j) for t in targets for j in judges]
     progress.start(len(jobs), f"judging {rubric.id}")
+
+    async def go_on(exc: BudgetExceeded, seen: int) -> bool:
+        """After a crossed cap: True to try again (a cap was raised since the call was tried,
+        or on_budget raises one now), False to stop."""
+        nonlocal raised
+        if on_budget is None:
+            return False
+        async with asking:
+            if stop.is_set():
+                return False
+            if raised == seen:
+                if not await on_budget(exc):
+                    return False
+                raised += 1
+            return True
 
     async def one(target: JudgeTarget, judge: str) -> None:
         async with gate:
@@ -214,14 +248,19 @@ async def judge_batch(store: Store, settings: Settings, client: LLMClient, rubri
                 outcome = JudgeOutcome(run_id=target.run_id, task_id=target.task_id,
                                        judge=model, status="skipped")
             else:
-                try:
-                    outcome = await judge_one(store, client, rubric, judge, target,
-                                              batch_id=batch_id, max_tokens=max_tokens)
-                except BudgetExceeded as exc:
-                    if not stop.is_set():
-                        summary.stopped = str(exc)
-                    stop.set()
-                    return
+                while True:
+                    seen = raised
+                    try:
+                        outcome = await judge_one(store, client, rubric, judge, target,
+                                                  batch_id=batch_id, max_tokens=max_tokens)
+                        break
+                    except BudgetExceeded as exc:
+                        if await go_on(exc, seen):
+                            continue
+                        if not stop.is_set():
+                            summary.stopped = str(exc)
+                        stop.set()
+                        return
             summary.outcomes.append(outcome)
             if outcome.status in ("failed", "invalid"):
                 progress.problem(f"{target.task_id} (run {target.run_id})",

@@ -98,6 +98,7 @@ class ProbeResult:
     model_reported: str = ""
     input_tokens: int = 0
     output_tokens: int = 0
+    cache_read_tokens: int = 0
     latency_s: float = 0.0
     cost_usd: float | None = None      # None = unpriced
     free: bool = False                 # the embedded model: no cost at all
@@ -134,6 +135,7 @@ async def probe_model(store: Store, settings: Settings, name: str,
     return ProbeResult(
         name, ok=True, reply=comp.text.strip(), model_reported=comp.model,
         input_tokens=comp.usage.input_tokens, output_tokens=comp.usage.output_tokens,
+        cache_read_tokens=comp.usage.cache_read_tokens,
         latency_s=time.monotonic() - started, cost_usd=result.cost_usd,
         free=cfg.provider == "local" and cfg.price is None, cached=result.cached,
         notes=list(comp.notes))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlrtui.core.budget import Budget, BudgetExceeded
-from mlrtui.core.costs import CallFilter, CostLine, summarize
+from mlrtui.core.costs import CallFilter, CostLine, add_up, call_where, summarize
 
 if TYPE_CHECKING:
     from mlrtui.config import Settings
@@ -73,8 +73,7 @@ class CallRow:
 
 def list_calls(store: Store, flt: CallFilter | None = None, limit: int = 500) -> list[CallRow]:
     """The newest attempts matching the filter, newest first."""
-    parts, params = (flt or CallFilter()).conditions()
-    where = (" WHERE " + " AND ".join(parts)) if parts else ""
+    where, params = call_where(flt)
     fields = ", ".join(CallRow.__dataclass_fields__)
     rows = store.query(f"SELECT {fields} FROM llm_calls{where} ORDER BY id DESC LIMIT ?",
                        [*params, limit])
@@ -83,8 +82,7 @@ def list_calls(store: Store, flt: CallFilter | None = None, limit: int = 500) ->
 
 def count_calls(store: Store, flt: CallFilter | None = None) -> int:
     """How many attempts match (the table shows at most `limit` of them)."""
-    parts, params = (flt or CallFilter()).conditions()
-    where = (" WHERE " + " AND ".join(parts)) if parts else ""
+    where, params = call_where(flt)
     return int(store.scalar(f"SELECT COUNT(*) FROM llm_calls{where}", params) or 0)
 
 
@@ -166,15 +164,7 @@ def ledger_view(store: Store, settings: Settings, flt: CallFilter, by: str = "ta
                 limit: int = 500) -> LedgerView:
     rows = list_calls(store, flt, limit)
     groups = summarize(store, by, flt=flt)
-    total = CostLine("total")
-    for line in groups:                # a grouping partitions the calls: its sum is the total
-        total.calls += line.calls
-        total.cached += line.cached
-        total.input_tokens += line.input_tokens
-        total.output_tokens += line.output_tokens
-        total.cost_usd += line.cost_usd
-        total.unpriced += line.unpriced
-        total.failed_attempts += line.failed_attempts
+    total = add_up(groups)
     matching = count_calls(store, flt) if len(rows) >= limit else len(rows)
     return LedgerView(rows, matching, groups, total, budget_uses(store, settings),
                       spend_by_day(store, flt))

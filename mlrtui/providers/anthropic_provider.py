@@ -7,23 +7,13 @@ the API reports are kept in Usage.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
 from anthropic import AsyncAnthropic
 
-from mlrtui.config import ModelConfig
-from mlrtui.providers.base import (
-    Completion,
-    Message,
-    ProviderError,
-    Request,
-    StreamCallback,
-    Usage,
-    estimate_tokens,
-)
-from mlrtui.providers.errors import from_sdk_error
+from mlrtui.providers.base import Completion, ProviderError, Request, StreamCallback, Usage
+from mlrtui.providers.sdk import SDKProvider
 
 _TAKES_TEMPERATURE = re.compile(r"claude-(3|instant|2|(sonnet|opus|haiku)-4(-[0-5])?(-\d{8})?$)")
 # Prompt caching needs at least ~1,024 tokens; shorter prompts are not worth the marker.
@@ -32,14 +22,9 @@ CACHE_MIN_CHARS = 4000
 STREAM_ABOVE_MAX_TOKENS = 16000
 
 
-class AnthropicProvider:
+class AnthropicProvider(SDKProvider):
     kind = "anthropic"
-
-    def __init__(self, cfg: ModelConfig) -> None:
-        self.cfg = cfg
-        self.model = cfg.model
-        self.client = AsyncAnthropic(api_key=cfg.api_key() or "no-key", base_url=cfg.base_url,
-                                     timeout=cfg.timeout_s, max_retries=0)
+    CLIENT = AsyncAnthropic
 
     def _params(self, request: Request) -> dict[str, Any]:
         system = "\n\n".join(m.content for m in request.messages if m.role == "system")
@@ -68,17 +53,10 @@ class AnthropicProvider:
         params = self._params(request)
         stream = (request.stream or on_text is not None
                   or request.max_tokens > STREAM_ABOVE_MAX_TOKENS)
-        try:
+        with self.sdk_errors():
             if stream:
                 return await self._stream(params, on_text)
             msg = await self.client.messages.create(**params)
-        except asyncio.CancelledError:
-            raise
-        except ProviderError:
-            raise
-        except Exception as exc:  # every SDK/transport failure becomes a ProviderError
-            raise from_sdk_error(exc, key_env=self.cfg.api_key_env,
-                                 timeout_s=self.cfg.timeout_s) from exc
         text = "".join(getattr(b, "text", "") for b in msg.content if b.type == "text")
         return Completion(text=text, usage=_usage(msg.usage), model=msg.model or self.model,
                           finish_reason=msg.stop_reason)
@@ -112,12 +90,6 @@ class AnthropicProvider:
         usage = _usage(start_usage)
         usage.output_tokens = output_tokens or usage.output_tokens
         return Completion(text="".join(parts), usage=usage, model=model, finish_reason=finish)
-
-    def count_tokens(self, messages: list[Message]) -> int:
-        return sum(estimate_tokens(m.content) + 4 for m in messages)
-
-    async def aclose(self) -> None:
-        await self.client.close()
 
 
 def _usage(raw: Any) -> Usage:

@@ -7,12 +7,10 @@ and LLMClient decides about the next one.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from openai import AsyncOpenAI
 
-from mlrtui.config import ModelConfig
 from mlrtui.providers.base import (
     Completion,
     Message,
@@ -22,21 +20,15 @@ from mlrtui.providers.base import (
     Usage,
     estimate_tokens,
 )
-from mlrtui.providers.errors import from_sdk_error
+from mlrtui.providers.sdk import SDKProvider
 
 # Reasoning models reject a temperature and the old max_tokens parameter.
 _REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 
 
-class OpenAICompatProvider:
+class OpenAICompatProvider(SDKProvider):
     kind = "openai"
-
-    def __init__(self, cfg: ModelConfig) -> None:
-        self.cfg = cfg
-        self.model = cfg.model
-        # A local server often needs no key; the SDK insists on some string.
-        self.client = AsyncOpenAI(api_key=cfg.api_key() or "no-key", base_url=cfg.base_url,
-                                  timeout=cfg.timeout_s, max_retries=0)
+    CLIENT = AsyncOpenAI
 
     def _params(self, request: Request, stream: bool) -> dict[str, Any]:
         name = self.model.rsplit("/", 1)[-1].lower()
@@ -60,17 +52,10 @@ class OpenAICompatProvider:
     async def complete(self, request: Request,
                        on_text: StreamCallback | None = None) -> Completion:
         stream = request.stream or on_text is not None
-        try:
+        with self.sdk_errors():
             if stream:
                 return await self._stream(self._params(request, True), on_text)
             resp = await self.client.chat.completions.create(**self._params(request, False))
-        except asyncio.CancelledError:
-            raise
-        except ProviderError:
-            raise
-        except Exception as exc:  # every SDK/transport failure becomes a ProviderError
-            raise from_sdk_error(exc, key_env=self.cfg.api_key_env,
-                                 timeout_s=self.cfg.timeout_s) from exc
         if not getattr(resp, "choices", None):
             raise ProviderError("malformed response from the server (no choices)",
                                 retryable=True)
@@ -111,12 +96,6 @@ class OpenAICompatProvider:
 
     def count_tokens_of(self, params: dict[str, Any]) -> int:
         return self.count_tokens([Message(m["role"], m["content"]) for m in params["messages"]])
-
-    def count_tokens(self, messages: list[Message]) -> int:
-        return sum(estimate_tokens(m.content) + 4 for m in messages)
-
-    async def aclose(self) -> None:
-        await self.client.close()
 
 
 def _usage(raw: Any) -> Usage:

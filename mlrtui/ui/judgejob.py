@@ -3,6 +3,8 @@
 The worker is the App's (`app.run_worker`): leaving the panel does not cancel it, and any panel
 opened later attaches to the running job to show its progress. The job is also the batch's
 ProgressSink; it only updates plain state and `post_message`s `Changed` to attached panels.
+A call that would cross the batch's budget cap opens the budget dialog: a raised cap lets the
+batch go on, Stop ends it (the status line says why).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker
 
-from mlrtui.core.judging import JudgeSummary, JudgeTarget, judge_batch
+from mlrtui.core.budget import Budget, BudgetExceeded
+from mlrtui.core.judging import JudgeSummary, JudgeTarget, judge_batch, open_batch
 from mlrtui.core.rubrics import Rubric
 from mlrtui.providers.client import LLMClient
 from mlrtui.ui.modals import ErrorScreen, describe
+from mlrtui.ui.modals.budget import ask_to_raise
 
 if TYPE_CHECKING:
     from mlrtui.ui.app import MlrtuiApp
@@ -121,12 +125,21 @@ def start_job(app: MlrtuiApp, rubric: Rubric, judges: list[str], targets: list[J
 
 
 async def _run(app: MlrtuiApp, job: JudgeJob) -> JudgeSummary | None:
-    client = LLMClient(app.store, app.settings)
+    client: LLMClient | None = None
     try:
+        batch_id = open_batch(app.store, job.rubric, job.judges, job.targets, force=job.force,
+                              budget_usd=app.settings.batch_budget_usd)
+        # The client checks this very Budget, so a cap raised in the dialog applies at once.
+        budget = Budget.for_ids(app.store, app.settings, None, batch_id)
+        client = LLMClient(app.store, app.settings, budget=budget)
+
+        async def raise_cap(exc: BudgetExceeded) -> bool:
+            """A call would cross the batch's cap: ask to raise it, else the batch stops."""
+            return await ask_to_raise(app, app.store, exc, budget) is not None
+
         job.summary = await judge_batch(app.store, app.settings, client, job.rubric,
                                         job.judges, job.targets, force=job.force,
-                                        budget_usd=app.settings.batch_budget_usd,
-                                        progress=job)
+                                        batch_id=batch_id, on_budget=raise_cap, progress=job)
         job.state = "done"
     except asyncio.CancelledError:
         job.state = "cancelled"
@@ -135,7 +148,8 @@ async def _run(app: MlrtuiApp, job: JudgeJob) -> JudgeSummary | None:
         job.state, job.error = "failed", describe(exc)
         app.push_screen(ErrorScreen("Judging failed", "\n".join([job.error, *job.problems])))
     finally:
-        await client.aclose()
+        if client is not None:
+            await client.aclose()
         job.changed()
         app.data_changed()
     if job.state == "done":

@@ -1,5 +1,6 @@
-"""Snapshot fixtures: the seeded demo app at a fixed size, with no blinking cursors; and the
-copy of every accepted snapshot into screenshots/ under a readable name."""
+"""Snapshot fixtures: the seeded demo app (and the pilot tests' judging-seed app) at a fixed
+size, with no blinking cursors; and the copy of every accepted snapshot into screenshots/ under
+a readable name."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from ui.conftest import ids, judge_app  # noqa: F401 - the judging seed, as the pilot tests have it
 from ui.seed import seed_demo
 
 from mlrtui.config import load_settings
@@ -85,3 +87,21 @@ async def steady(pilot: Pilot) -> None:
         assert isinstance(widget, Input | TextArea)
         widget.cursor_blink = False
     await pilot.pause()
+
+
+async def loaded(pilot: Pilot) -> None:
+    """Wait for the screen's thread workers (Stats and the Costs ledger load in them), then
+    settle the frame."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await steady(pilot)
+
+
+def in_mode(mode: str, *pressed: str):
+    """A run_before that opens a mode, loads it, presses keys and loads again."""
+    async def run(pilot: Pilot) -> None:
+        pilot.app.go_to(mode)
+        await loaded(pilot)
+        await pilot.press(*pressed)
+        await loaded(pilot)
+    return run

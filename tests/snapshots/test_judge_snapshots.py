@@ -4,15 +4,10 @@ same screens and assert on the store; these pin down what they look like."""
 
 from __future__ import annotations
 
-import pytest
-from snapshots.conftest import SIZE, steady
+from snapshots.conftest import SIZE, in_mode, loaded
 from textual.pilot import Pilot
-from ui.seed_judge import seed_judging
 
-from mlrtui.config import load_settings
 from mlrtui.core.reviews import get_review
-from mlrtui.store import Store
-from mlrtui.ui.app import MlrtuiApp, make_app
 from mlrtui.ui.modals.review import ReviewScreen
 from mlrtui.ui.screens.judge import JudgePanel
 from mlrtui.ui.widgets.keytable import KeyTable
@@ -28,32 +23,6 @@ SHOTS = {
     "test_stats_judge_scatter": "stats-judge-scatter",
     "test_stats_agreement": "stats-agreement",
 }
-
-
-@pytest.fixture
-def ids(store: Store) -> dict[str, int]:
-    return seed_judging(store)
-
-
-@pytest.fixture
-def judge_app(store: Store, ids: dict[str, int]) -> MlrtuiApp:
-    return make_app(load_settings(db=store.path), store, corpus_path="")
-
-
-async def loaded(pilot: Pilot) -> None:
-    """Wait for the screen's thread workers (Stats loads in them), then settle the frame."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await steady(pilot)
-
-
-def in_mode(mode: str, *pressed: str):
-    async def run(pilot: Pilot) -> None:
-        pilot.app.go_to(mode)
-        await loaded(pilot)
-        await pilot.press(*pressed)
-        await loaded(pilot)
-    return run
 
 
 def test_judge_panel(snap_compare, judge_app, ids):

@@ -7,7 +7,7 @@ pilot tests in tests/ui/test_models_screen.py make the real call through the loo
 from __future__ import annotations
 
 import pytest
-from snapshots.conftest import SIZE, steady
+from snapshots.conftest import SIZE, in_mode, loaded, steady
 from textual.pilot import Pilot
 from ui.seed_costs import seed_costs
 
@@ -36,22 +36,6 @@ def costs_app(store: Store, monkeypatch: pytest.MonkeyPatch) -> MlrtuiApp:
         provider="openai", model="lab-vllm-7b", base_url="http://10.0.0.5:8000/v1",
         api_key_env="LAB_VLLM_KEY", max_tokens=1024, concurrency=8, cache=True)})
     return make_app(settings, store, corpus_path="")
-
-
-async def loaded(pilot: Pilot) -> None:
-    """Wait for the screen's thread workers (the Costs ledger load), then settle the frame."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await steady(pilot)
-
-
-def in_mode(mode: str, *pressed: str):
-    async def run(pilot: Pilot) -> None:
-        pilot.app.go_to(mode)
-        await loaded(pilot)
-        await pilot.press(*pressed)
-        await loaded(pilot)
-    return run
 
 
 def test_models(snap_compare, costs_app):

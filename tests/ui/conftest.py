@@ -1,9 +1,11 @@
-"""Fixtures for pilot tests: the demo data in the real temp-file store, and the app factory."""
+"""Fixtures for pilot tests: the demo data (or the judging seed on top of it) in the real
+temp-file store, and the app factory."""
 
 from __future__ import annotations
 
 import pytest
 from ui.seed import seed_demo
+from ui.seed_judge import seed_judging
 
 from mlrtui.config import load_settings
 from mlrtui.store import Store
@@ -19,4 +21,15 @@ def seeded(store: Store) -> dict[str, int]:
 
 @pytest.fixture
 def app(store: Store, seeded: dict[str, int]) -> MlrtuiApp:
+    return make_app(load_settings(db=store.path), store, corpus_path="")
+
+
+@pytest.fixture
+def ids(store: Store) -> dict[str, int]:
+    """The judging seed (runs, reviews, flags, human scores); its ids by name."""
+    return seed_judging(store)
+
+
+@pytest.fixture
+def judge_app(store: Store, ids: dict[str, int]) -> MlrtuiApp:
     return make_app(load_settings(db=store.path), store, corpus_path="")

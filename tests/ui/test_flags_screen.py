@@ -7,12 +7,9 @@ import pytest
 from textual.widgets import Input, Label, Select, Static, TextArea
 from ui.conftest import SIZE
 from ui.seed import JUDGES
-from ui.seed_judge import seed_judging
 
-from mlrtui.config import load_settings
 from mlrtui.core.flags import FlagFilter, get_flag, list_flags
-from mlrtui.store import Store
-from mlrtui.ui.app import MlrtuiApp, make_app
+from mlrtui.ui.app import MlrtuiApp
 from mlrtui.ui.modals.note import NoteScreen
 from mlrtui.ui.screens.flags import FlagEvidenceScreen, FlagsScreen
 from mlrtui.ui.widgets.flagviews import FlagTable, PrecisionTable
@@ -21,13 +18,8 @@ CLAUDE, GEMINI = JUDGES
 
 
 @pytest.fixture
-def ids(store: Store) -> dict[str, int]:
-    return seed_judging(store)
-
-
-@pytest.fixture
-def app(store: Store, ids: dict[str, int]) -> MlrtuiApp:
-    return make_app(load_settings(db=store.path), store, corpus_path="")
+def app(judge_app: MlrtuiApp) -> MlrtuiApp:
+    return judge_app
 
 
 async def open_flags(app, pilot) -> FlagsScreen:

@@ -1,6 +1,7 @@
 """Pilot tests of the Judge panel: judging through the real OpenAI / Anthropic SDKs against the
 loopback server (one judge replies valid JSON, the other never does), scores and the invalid
-reply shown, the batch owned by the App (it survives leaving the panel), cancel, confirm."""
+reply shown, the batch owned by the App (it survives leaving the panel), cancel, confirm, and
+the budget dialog when a call would cross the batch's cap (raise and go on, or stop)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import json
 import pytest
 from textual.widgets import Label, SelectionList, Static, TextArea
 from ui.conftest import SIZE
-from ui.seed_judge import seed_judging
 
 from mlrtui.providers.loopback import Received
 from mlrtui.store import Store
 from mlrtui.ui.app import MlrtuiApp, make_app
 from mlrtui.ui.judgejob import current_job
 from mlrtui.ui.modals import ConfirmScreen
+from mlrtui.ui.modals.budget import BudgetExceededScreen
 from mlrtui.ui.modals.review import ReviewScreen
 from mlrtui.ui.screens.judge import JudgePanel
 from mlrtui.ui.widgets.reviewtable import ReviewTable
@@ -32,11 +33,6 @@ INVALID = "Happy to help! The idea looks promising; I would give it an 8 overall
 def respond(rec: Received) -> str:
     """fake-openai (gpt-4o) answers with the rubric's JSON; fake-anthropic never does."""
     return VALID if rec.model == "gpt-4o" else INVALID
-
-
-@pytest.fixture
-def ids(store: Store) -> dict[str, int]:
-    return seed_judging(store)
 
 
 @pytest.fixture
@@ -168,3 +164,52 @@ async def test_the_task_screen_opens_the_panel_on_its_runs(app, ids):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, JudgePanel)
+
+
+async def judge_under_a_tiny_cap(store, llm_settings, loopback, ids, pilot_keys: str):
+    """Judge one run with fake-openai only under a batch cap below one call's worst case; the
+    budget dialog opens; `pilot_keys` answer it. Returns the app's job and what the dialog
+    said."""
+    loopback.responder = respond
+    app = make_app(llm_settings.model_copy(update={"batch_budget_usd": 0.0001}), store,
+                   corpus_path="")
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_panel(app, pilot, run_id=ids["e2e_run"])
+        panel.query_one("#judge-models", SelectionList).deselect("fake-anthropic")
+        await pilot.press("r")
+        for _ in range(100):
+            if isinstance(app.screen, BudgetExceededScreen):
+                break
+            await pilot.pause()
+        assert isinstance(app.screen, BudgetExceededScreen)
+        asked = app.screen.scope, app.screen.scope_id, app.screen.cap
+        assert loopback.requests == []                          # asked before the call
+        await pilot.press(pilot_keys)
+        await settle(app, pilot)
+        return current_job(app), asked, str(panel.query_one("#judge-status").render())
+
+
+async def test_a_crossed_batch_cap_asks_and_a_raised_cap_goes_on(store, ids, llm_settings,
+                                                                 loopback):
+    job, asked, status = await judge_under_a_tiny_cap(store, llm_settings, loopback, ids,
+                                                      "enter")     # the suggested cap
+    batch = job.summary.batch_id
+    assert asked == ("batch", batch, 0.0001)
+    assert job.state == "done" and job.summary.stopped is None
+    assert [o.status for o in job.summary.outcomes] == ["ok"] and len(loopback.requests) == 1
+    cap = store.scalar("SELECT budget_usd FROM batches WHERE id = ?", [batch])
+    assert cap >= 0.01                                          # raised and stored
+    assert store.scalar("SELECT status FROM batches WHERE id = ?", [batch]) == "done"
+    assert "ok 1" in status and "stopped" not in status
+
+
+async def test_stopping_at_the_budget_dialog_ends_the_batch(store, ids, llm_settings, loopback):
+    job, asked, status = await judge_under_a_tiny_cap(store, llm_settings, loopback, ids,
+                                                      "escape")
+    batch = job.summary.batch_id
+    assert asked == ("batch", batch, 0.0001)
+    assert job.summary.outcomes == [] and loopback.requests == []
+    assert job.summary.stopped and "budget" in job.summary.stopped
+    assert store.scalar("SELECT budget_usd FROM batches WHERE id = ?", [batch]) == 0.0001
+    assert store.scalar("SELECT status FROM batches WHERE id = ?", [batch]) == "stopped"
+    assert "stopped" in status

@@ -8,13 +8,11 @@ import pytest
 from textual.widgets import Input
 from ui.conftest import SIZE
 from ui.seed import JUDGES
-from ui.seed_judge import OVERALL_DIMS, seed_judging
+from ui.seed_judge import OVERALL_DIMS
 
-from mlrtui.config import load_settings
 from mlrtui.core import agreement
 from mlrtui.core.human import list_scores
-from mlrtui.store import Store
-from mlrtui.ui.app import MlrtuiApp, make_app
+from mlrtui.ui.app import MlrtuiApp
 from mlrtui.ui.screens.review import BlindReviewScreen
 from mlrtui.ui.screens.stats import StatsScreen
 from mlrtui.ui.widgets.mdlog import MarkdownLog
@@ -25,13 +23,8 @@ SCORES = ["7", "6", "5", "8", "6", "4"]        # Clarity .. Overall, then Confid
 
 
 @pytest.fixture
-def ids(store: Store) -> dict[str, int]:
-    return seed_judging(store)
-
-
-@pytest.fixture
-def app(store: Store, ids: dict[str, int]) -> MlrtuiApp:
-    return make_app(load_settings(db=store.path), store, corpus_path="")
+def app(judge_app: MlrtuiApp) -> MlrtuiApp:
+    return judge_app
 
 
 async def start(app, pilot, reviewer: str) -> BlindReviewScreen:

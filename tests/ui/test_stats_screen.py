@@ -9,7 +9,6 @@ from corpus_db import imported_corpus_db
 from textual.widgets import Label, Static
 from ui.conftest import SIZE
 from ui.seed import MODELS
-from ui.seed_judge import seed_judging
 
 from mlrtui.config import load_settings
 from mlrtui.core import agreement
@@ -22,13 +21,8 @@ from mlrtui.ui.widgets.statsviews import StatsTable
 
 
 @pytest.fixture
-def ids(store: Store) -> dict[str, int]:
-    return seed_judging(store)
-
-
-@pytest.fixture
-def app(store: Store, ids: dict[str, int]) -> MlrtuiApp:
-    return make_app(load_settings(db=store.path), store, corpus_path="")
+def app(judge_app: MlrtuiApp) -> MlrtuiApp:
+    return judge_app
 
 
 async def open_stats(app, pilot) -> StatsScreen:

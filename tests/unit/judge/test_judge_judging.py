@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from judge_helpers import IDEA, PAPER, TASK, idea_reply, make_run
 
 from mlrtui.core.flags import list_flags
-from mlrtui.core.judging import find_targets, judge_batch
+from mlrtui.core.judging import find_targets, judge_batch, open_batch
 from mlrtui.core.reviews import list_reviews
 from mlrtui.core.rubrics import get_rubric
 from mlrtui.providers import loopback_wire as wire
@@ -157,3 +158,35 @@ async def test_experiment_judge_reads_cut_executions_logs_and_code(
     assert any("f0.log cut" in n for n in notes)
     assert any("execution" in n for n in notes)
     assert TASK in store.scalar("SELECT task_id FROM reviews")
+
+
+async def test_on_budget_asks_once_at_a_time_and_a_raised_cap_lets_the_batch_go_on(
+        store, llm_settings, loopback) -> None:
+    from mlrtui.config import Price
+    from mlrtui.core.budget import Budget
+
+    llm_settings.models["fake-anthropic"].price = Price(input_per_mtok=1, output_per_mtok=1)
+    make_run(store, {"idea": IDEA})
+    rubric = get_rubric("idea")
+    targets, judges = find_targets(store, rubric), ["fake-openai", "fake-anthropic"]
+    batch_id = open_batch(store, rubric, judges, targets, budget_usd=0.0001)
+    budget = Budget.for_ids(store, llm_settings, None, batch_id)
+    client = LLMClient(store, llm_settings, budget=budget)
+    asked: list[int | None] = []
+
+    async def raise_cap(exc) -> bool:
+        asked.append(exc.scope_id)
+        await asyncio.sleep(0.05)      # meanwhile the other judge's call crosses the cap too
+        budget.batch_cap = 1.0
+        return True
+
+    loopback.script(json.dumps(idea_reply()), json.dumps(idea_reply()))
+    try:
+        summary = await judge_batch(store, llm_settings, client, rubric, judges, targets,
+                                    concurrency=2, batch_id=batch_id, on_budget=raise_cap)
+    finally:
+        await client.aclose()
+    assert asked == [batch_id]         # the second judge retried under the raised cap
+    assert sorted(o.status for o in summary.outcomes) == ["ok", "ok"]
+    assert summary.stopped is None and len(loopback.requests) == 2
+    assert store.query("SELECT id, status FROM batches") == [{"id": batch_id, "status": "done"}]
