@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from snapshots.conftest import SHOTS, SIZE, steady
 from textual.pilot import Pilot
 

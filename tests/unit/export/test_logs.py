@@ -49,7 +49,7 @@ def test_filter_redacts_message_args_traceback_and_stack(tmp_path) -> None:
 
 def test_debug_level_from_the_environment(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("MLRTUI_LOG_LEVEL", "debug")
-    path = logs.setup(lambda: [], tmp_path / "d.log")
+    path = logs.setup(list, tmp_path / "d.log")
     try:
         logging.getLogger("mlrtui.x").debug("now visible")
     finally:

@@ -12,7 +12,7 @@ from pathlib import Path
 def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     full = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "mlrtui.cli", *args], capture_output=True,
-                          text=True, env=full, timeout=60)
+                          text=True, env=full, timeout=60, check=False)
 
 
 def test_locate_honours_db_flag_and_env(tmp_path: Path) -> None:

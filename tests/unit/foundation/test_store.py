@@ -31,12 +31,11 @@ def test_reopen_applies_nothing_twice(tmp_path: Path) -> None:
 
 
 def test_failed_transaction_leaves_no_rows(store) -> None:
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.insert("model_aliases", {"alias": "x-2025-01-01", "model": "x"})
-            with store.transaction():  # nested joins the outer one
-                store.insert("model_aliases", {"alias": "y", "model": "y"})
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert("model_aliases", {"alias": "x-2025-01-01", "model": "x"})
+        with store.transaction():  # nested joins the outer one
+            store.insert("model_aliases", {"alias": "y", "model": "y"})
+        raise RuntimeError("boom")
     assert store.scalar("SELECT COUNT(*) FROM model_aliases") == 0
 
 

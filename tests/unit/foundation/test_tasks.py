@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 
 from mlrtui.core.tasks import CATEGORIES, TaskFileError, classify, parse_task_file, parse_task_text
-from mlrtui.store.tasks import (TaskFilter, ensure_examples, get_task, list_tasks, load_task_dir,
-                                set_category_override)
+from mlrtui.store.tasks import (
+    TaskFilter,
+    ensure_examples,
+    get_task,
+    list_tasks,
+    load_task_dir,
+    set_category_override,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
