@@ -12,7 +12,7 @@ from mlrtui.store import open_store
 from mlrtui.ui.app import make_app
 from mlrtui.ui.screens.models import ModelTable
 
-MARKER = "sk-MARKER-models-screen-3c9e71"
+MARKER = "mk-MARKER-models-screen-3c9e71"
 
 
 async def test_marker_key_is_in_no_screenshot_and_no_database(loopback, tmp_path: Path,

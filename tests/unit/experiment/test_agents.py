@@ -59,7 +59,7 @@ def fake_bin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         path.write_text(FAKE.format(python=sys.executable))
         path.chmod(path.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-fake-key-1")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "mk-ant-fake-key-1")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-fake-key-2")
     return folder
 

@@ -13,7 +13,7 @@ from mlrtui.core.export import export_leaderboard, export_run, find_runs
 from mlrtui.core.exportwriter import ExportError, safe_relpath
 from mlrtui.store import open_store
 
-SECRET = "sk-EXPORT-marker-7f31c9"
+SECRET = "mk-EXPORT-marker-7f31c9"
 
 
 def _bundle(out: Path) -> Path:

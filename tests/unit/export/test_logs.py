@@ -16,7 +16,7 @@ from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import CallContext, CallFailed, LLMClient, RetryPolicy
 from mlrtui.providers.loopback import Fault
 
-SECRET = "sk-LOG-marker-20c4e1"
+SECRET = "mk-LOG-marker-20c4e1"
 
 
 def _log_text() -> str:

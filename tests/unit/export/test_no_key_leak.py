@@ -18,8 +18,8 @@ from export_helpers import cli
 from mlrtui.providers.loopback import Fault
 
 MARKERS = {
-    "OPENAI_API_KEY": "sk-AUDIT-openai-b81f2e",
-    "ANTHROPIC_API_KEY": "sk-ant-AUDIT-anthropic-4c9d",
+    "OPENAI_API_KEY": "mk-AUDIT-openai-b81f2e",
+    "ANTHROPIC_API_KEY": "mk-ant-AUDIT-anthropic-4c9d",
     "MLRTUI_TEST_KEY": "AUDIT-test-key-e07a15",
 }
 TASK = "iclr2026_tiny_evals"

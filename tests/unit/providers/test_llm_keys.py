@@ -15,8 +15,8 @@ from mlrtui.providers.loopback import Fault
 from mlrtui.store import open_store
 
 MARKERS = {
-    "OPENAI_API_KEY": "sk-MARKER-openai-5f1c9a",
-    "ANTHROPIC_API_KEY": "sk-ant-MARKER-anthropic-77b2",
+    "OPENAI_API_KEY": "mk-MARKER-openai-5f1c9a",
+    "ANTHROPIC_API_KEY": "mk-ant-MARKER-anthropic-77b2",
     "MLRTUI_TEST_KEY": "MARKER-test-key-0d3e",
 }
 
