@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.screen import Screen
+from textual.widgets import TabbedContent
 
 if TYPE_CHECKING:
     from mlrtui.config import Settings
@@ -42,6 +43,22 @@ class AppScreen(Screen):
 
     def _data_changed(self, _version: int) -> None:
         self.call_later(self.refresh_data)
+
+
+class TabbedScreen(AppScreen):
+    """A screen built around one TabbedContent: `tab(...)` actions switch panes, and whichever
+    way a pane becomes active its content takes the focus and the footer's keys are refreshed."""
+
+    def action_tab(self, pane_id: str) -> None:
+        self.query_one(TabbedContent).active = pane_id
+        self.focus_pane(pane_id)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.focus_pane(event.pane.id or "")
+        self.refresh_bindings()
+
+    def focus_pane(self, pane_id: str) -> None:
+        """Give the visible pane's content the focus (keys act on it, not on the tab strip)."""
 
 
 class LazyMode:

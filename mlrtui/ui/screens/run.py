@@ -25,7 +25,7 @@ from mlrtui.experiment.executor import list_executions
 from mlrtui.providers.client import LLMClient
 from mlrtui.store.tasks import get_task
 from mlrtui.ui.modals import ConfirmScreen, ErrorScreen
-from mlrtui.ui.screens.base import AppScreen
+from mlrtui.ui.screens.base import TabbedScreen
 from mlrtui.ui.stagejob import StageJob, job_for, start_stage_job
 from mlrtui.ui.widgets.editor import StageEditor, editor_command, external_edit
 from mlrtui.ui.widgets.experiment import ExperimentPanel
@@ -36,7 +36,7 @@ from mlrtui.ui.widgets.stepper import ChipState, StageStepper
 TABS = ("tab-output", "tab-edit", "tab-history", "tab-experiment")
 
 
-class RunScreen(AppScreen):
+class RunScreen(TabbedScreen):
     CSS_PATH = Path(__file__).parents[1] / "run.tcss"   # absolute: subclasses elsewhere work
     HELP = """\
 ### Run
@@ -286,15 +286,7 @@ current, `enter` opens it in the viewer.
     def on_stage_stepper_selected(self, event: StageStepper.Selected) -> None:
         self.select_stage(event.stage)
 
-    def action_tab(self, pane_id: str) -> None:
-        self.query_one(TabbedContent).active = pane_id
-        self._focus_pane(pane_id)
-
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._focus_pane(event.pane.id or "")
-        self.refresh_bindings()
-
-    def _focus_pane(self, pane_id: str) -> None:
+    def focus_pane(self, pane_id: str) -> None:
         if pane_id == "tab-output":
             self.query_one(OutputPane).focus_content()
             return

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Label, TabbedContent, TabPane
 
 from mlrtui.core import agreement as agr
 from mlrtui.core.aggregate import Leaderboard, distribution, judge_pairs, leaderboard
-from mlrtui.ui.screens.base import AppScreen
+from mlrtui.ui.screens.base import TabbedScreen
 from mlrtui.ui.widgets.scoretable import short
 from mlrtui.ui.widgets.statsplots import DistributionGrid, JudgeScatter
 from mlrtui.ui.widgets.statsviews import AgreementView, StatsTable, fill_board, fill_judges
@@ -47,7 +47,7 @@ def _cycle(values: list[str], current: str, step: int = 1) -> str:
     return values[(index + step) % len(values)]
 
 
-class StatsScreen(AppScreen):
+class StatsScreen(TabbedScreen):
     CSS_PATH = JUDGE_TCSS
     MODE_TITLE = "Stats"
     MODE_HELP = "Leaderboards, score distributions, judge-vs-judge and human agreement"
@@ -181,9 +181,6 @@ judges' mean, compared with a two-sided Mann-Whitney U test, and how repeated hu
 
     def action_back(self) -> None:
         self.mlr.go_to("tasks")
-
-    def action_tab(self, pane: str) -> None:
-        self.query_one(TabbedContent).active = pane
 
     def action_stage(self) -> None:
         self.stage = _cycle(STAGES, self.stage)

@@ -10,7 +10,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
 from mlrtui.core import browse
-from mlrtui.ui.screens.base import AppScreen
+from mlrtui.ui.screens.base import TabbedScreen
 from mlrtui.ui.widgets.comparison import Comparison
 from mlrtui.ui.widgets.keytable import KeyTable
 from mlrtui.ui.widgets.mdlog import MarkdownLog
@@ -18,7 +18,7 @@ from mlrtui.ui.widgets.mdlog import MarkdownLog
 STAGE_TITLES = {"idea": "Ideas", "proposal": "Proposals"}
 
 
-class TaskScreen(AppScreen):
+class TaskScreen(TabbedScreen):
     HELP = """\
 ### Task
 The workshop call (`1`), the task's runs (`2`) and the models' outputs side by side (`3`).
@@ -132,15 +132,7 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
 
         self.app.push_screen(JudgePanel(task_id=self.task_id, stage=self.stage))
 
-    def action_tab(self, pane_id: str) -> None:
-        self.query_one(TabbedContent).active = pane_id
-        self._focus_pane(pane_id)
-
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._focus_pane(event.pane.id or "")
-        self.refresh_bindings()
-
-    def _focus_pane(self, pane_id: str) -> None:
+    def focus_pane(self, pane_id: str) -> None:
         """Keys act on the visible content, not on the tab strip."""
         if pane_id == "tab-compare":
             self.query_one(Comparison).focus_first()
