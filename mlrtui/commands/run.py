@@ -14,7 +14,6 @@ import json
 import signal
 import sys
 
-from mlrtui import paths
 from mlrtui.commands import Context, Fatal, check_models
 from mlrtui.core import versions as V
 from mlrtui.core.pipeline import Pipeline, Summary
@@ -95,10 +94,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             raise Fatal(f"unknown stage {s!r}; stages: {', '.join(V.STAGES)}")
     models = args.model or [ctx.settings.default_model]
     check_models(ctx.settings, models)
-    store = ctx.store
-    from mlrtui.store.tasks import ensure_examples
-
-    ensure_examples(store, paths.examples_dir())
+    store = ctx.store  # opening it loads the example tasks on first start
     task_ids = select_tasks(store, args.task)
     budget = args.budget if args.budget is not None else ctx.settings.batch_budget_usd
     with store.transaction():

@@ -177,11 +177,8 @@ def make_app(settings: Settings, store: Store, *, corpus_path: str | None = None
 
 
 def run_app(ctx: Context) -> int:
-    """Open the console on the context's settings and store (errors there exit before the TUI)."""
-    from mlrtui.store.tasks import ensure_examples
-
-    settings, store = ctx.settings, ctx.store
-    ensure_examples(store, paths.examples_dir())
-    app = make_app(settings, store)
+    """Open the console on the context's settings and store (errors there exit before the TUI;
+    opening the store also loads the example tasks on first start)."""
+    app = make_app(ctx.settings, ctx.store)
     app.run()
     return app.return_code or 0
