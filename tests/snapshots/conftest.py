@@ -19,30 +19,7 @@ from mlrtui.ui.app import MlrtuiApp, make_app
 
 SIZE = (120, 36)
 HERE = Path(__file__).parent
-SNAPSHOTS = HERE / "__snapshots__" / "test_screen_snapshots"
 SCREENSHOTS = HERE.parents[1] / "screenshots"
-
-# snapshot test name -> screenshots/<name>.svg (this module's; every test_*_snapshots.py module
-# declares its own SHOTS dict and all_shots() gathers them).
-SHOTS = {
-    "test_tasks": "tasks",
-    "test_tasks_search": "tasks-search",
-    "test_tasks_category_override": "tasks-category-override",
-    "test_task_ideas": "task-ideas",
-    "test_task_proposals": "task-proposals",
-    "test_task_runs": "task-runs",
-    "test_task_call": "task-call",
-    "test_viewer": "viewer",
-    "test_viewer_raw": "viewer-raw",
-    "test_viewer_stale": "viewer-stale",
-    "test_help": "help",
-    "test_palette": "palette",
-    "test_import_path": "import-path",
-    "test_import_progress": "import-progress",
-    "test_import_summary": "import-summary",
-    "test_error": "error",
-}
-
 
 def all_shots() -> list[tuple[Path, str]]:
     """(accepted snapshot SVG, screenshot name) for every snapshot module of this folder."""
@@ -50,14 +27,10 @@ def all_shots() -> list[tuple[Path, str]]:
 
     out: list[tuple[Path, str]] = []
     for module_path in sorted(HERE.glob("test_*_snapshots.py")):
-        if module_path.stem == "test_screen_snapshots":
-            shots = SHOTS
-        else:
-            spec = importlib.util.spec_from_file_location(f"_shots_{module_path.stem}",
-                                                          module_path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            shots = getattr(module, "SHOTS", {})
+        spec = importlib.util.spec_from_file_location(f"_shots_{module_path.stem}", module_path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        shots = getattr(module, "SHOTS", {})
         folder = HERE / "__snapshots__" / module_path.stem
         out += [(folder / f"{test}.svg", name) for test, name in shots.items()]
     return out

@@ -1,7 +1,7 @@
 """One snapshot per notable screen state, on seeded data of our own writing.
 
 Accepted SVGs live in __snapshots__/ (pytest-textual-snapshot); `pytest tests/snapshots
---snapshot-update` also copies each to screenshots/ under a readable name (conftest.SHOTS),
+--snapshot-update` also copies each to screenshots/ under a readable name (SHOTS below),
 and test_screenshots_match_snapshots fails when a copy differs.
 """
 
@@ -9,12 +9,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from snapshots.conftest import SHOTS, SIZE, steady
+from snapshots.conftest import SIZE, steady
 from textual.pilot import Pilot
 
 from mlrtui.core.importer import ImportSummary
 from mlrtui.ui.modals import ErrorScreen
 from mlrtui.ui.modals.importing import ImportProgressScreen, ImportSummaryScreen
+
+# snapshot test name -> screenshots/<name>.svg (copied by conftest on --snapshot-update)
+SHOTS = {
+    "test_tasks": "tasks",
+    "test_tasks_search": "tasks-search",
+    "test_tasks_category_override": "tasks-category-override",
+    "test_task_ideas": "task-ideas",
+    "test_task_proposals": "task-proposals",
+    "test_task_runs": "task-runs",
+    "test_task_call": "task-call",
+    "test_viewer": "viewer",
+    "test_viewer_raw": "viewer-raw",
+    "test_viewer_stale": "viewer-stale",
+    "test_help": "help",
+    "test_palette": "palette",
+    "test_import_path": "import-path",
+    "test_import_progress": "import-progress",
+    "test_import_summary": "import-summary",
+    "test_error": "error",
+}
 
 
 def keys(*pressed: str):
