@@ -8,6 +8,8 @@ of calls, fault rate and concurrency.
 
 from __future__ import annotations
 
+import _paths  # noqa: F401  (puts tests/ on sys.path for the loopback server)
+
 import argparse
 import asyncio
 import os
@@ -19,8 +21,9 @@ from mlrtui.config import ModelConfig, Settings
 from mlrtui.core.costs import totals
 from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import CallContext, LLMClient, RetryPolicy
-from mlrtui.providers.loopback import LoopbackServer
 from mlrtui.store import open_store
+
+from loopback import LoopbackServer
 
 
 async def run(args: argparse.Namespace, db: Path) -> None:

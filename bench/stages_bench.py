@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import _paths  # noqa: F401  (puts tests/ on sys.path for the loopback server)
+
 import argparse
 import asyncio
 import os
@@ -48,7 +50,7 @@ async def idea_throughput(n_tasks: int, concurrency: int, latency: float) -> Non
     from mlrtui.core.pipeline import Pipeline
     from mlrtui.core.stagerun import StageRunner
     from mlrtui.providers.client import LLMClient
-    from mlrtui.providers.loopback import LoopbackServer
+    from loopback import LoopbackServer
     from mlrtui.store import open_store
 
     tmp = Path(tempfile.mkdtemp())

@@ -41,7 +41,7 @@ def corpus() -> Path:
 @pytest.fixture
 def loopback():
     """A started loopback LLM server (OpenAI + Anthropic protocols), stopped after the test."""
-    from mlrtui.providers.loopback import LoopbackServer
+    from loopback import LoopbackServer
 
     server = LoopbackServer().start()
     yield server

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Label, SelectionList, Static, TextArea
 from ui.conftest import SIZE
 
-from mlrtui.providers.loopback import Received
+from loopback import Received
 from mlrtui.store import Store
 from mlrtui.ui.app import MlrtuiApp, make_app
 from mlrtui.ui.judgejob import current_job

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mlrtui.config import ModelConfig, Settings, default_models
-from mlrtui.providers.loopback import Fault
+from loopback import Fault
 from mlrtui.store import open_store
 from mlrtui.ui.app import make_app
 from mlrtui.ui.screens.models import ModelTable

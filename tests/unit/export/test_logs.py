@@ -14,7 +14,7 @@ from mlrtui import logs
 from mlrtui.cli import main
 from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import CallContext, CallFailed, LLMClient, RetryPolicy
-from mlrtui.providers.loopback import Fault
+from loopback import Fault
 
 SECRET = "mk-LOG-marker-20c4e1"
 

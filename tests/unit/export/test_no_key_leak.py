@@ -15,7 +15,7 @@ from pathlib import Path
 
 from export_helpers import cli
 
-from mlrtui.providers.loopback import Fault
+from loopback import Fault
 
 MARKERS = {
     "OPENAI_API_KEY": "mk-AUDIT-openai-b81f2e",

@@ -11,9 +11,9 @@ from mlrtui.core.flags import list_flags
 from mlrtui.core.judging import find_targets, judge_batch, open_batch
 from mlrtui.core.reviews import list_reviews
 from mlrtui.core.rubrics import get_rubric
-from mlrtui.providers import loopback_wire as wire
+from loopback import wire
 from mlrtui.providers.client import LLMClient
-from mlrtui.providers.loopback import Fault
+from loopback import Fault
 
 
 async def _batch(store, settings, rubric_id, judges, **kw):

@@ -10,7 +10,7 @@ from llm_helpers import ask
 from mlrtui.config import Price
 from mlrtui.core.budget import Budget, BudgetExceeded
 from mlrtui.providers.client import CallContext
-from mlrtui.providers.loopback import Reply
+from loopback import Reply
 from mlrtui.store import Store
 
 

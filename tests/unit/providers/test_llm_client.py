@@ -9,7 +9,7 @@ from llm_helpers import ask
 
 from mlrtui.core.costs import totals
 from mlrtui.providers.client import CallContext, CallFailed
-from mlrtui.providers.loopback import Fault, LoopbackServer, Reply
+from loopback import Fault, LoopbackServer, Reply
 from mlrtui.store import Store
 
 CTX = CallContext(purpose="test")

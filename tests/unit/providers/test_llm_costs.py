@@ -13,7 +13,7 @@ from mlrtui.core.costs import price_usage, reprice, summarize, totals
 from mlrtui.core.pricing import price_provider
 from mlrtui.providers.base import Usage
 from mlrtui.providers.client import CallContext
-from mlrtui.providers.loopback import Fault, Reply
+from loopback import Fault, Reply
 from mlrtui.providers.registry import model_statuses
 
 

@@ -11,7 +11,7 @@ from llm_helpers import FAST, ask
 from mlrtui.cli import main
 from mlrtui.config import ModelConfig, Settings, default_models
 from mlrtui.providers.client import CallContext, CallFailed, LLMClient
-from mlrtui.providers.loopback import Fault
+from loopback import Fault
 from mlrtui.store import open_store
 
 MARKERS = {

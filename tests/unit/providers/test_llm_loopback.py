@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 from openai import AsyncOpenAI
 
-from mlrtui.providers.loopback import Fault, LoopbackServer, Reply
-from mlrtui.providers.loopback_wire import sample_from_schema
+from loopback import Fault, LoopbackServer, Reply
+from loopback.wire import sample_from_schema
 
 
 def post(url: str, body: dict, timeout: float = 5) -> tuple[int, bytes]:

@@ -9,7 +9,7 @@ from llm_helpers import ask
 
 from mlrtui.providers.anthropic_provider import AnthropicProvider
 from mlrtui.providers.base import ProviderError
-from mlrtui.providers.loopback import Fault, Reply
+from loopback import Fault, Reply
 from mlrtui.providers.openai_compat import OpenAICompatProvider
 
 SCHEMA = {"type": "object", "required": ["score", "reason"],

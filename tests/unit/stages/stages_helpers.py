@@ -3,7 +3,7 @@ research agent (our own toy replies, keyed on which prompt template it sees)."""
 
 from __future__ import annotations
 
-from mlrtui.providers import loopback_wire as wire
+from loopback import wire
 from mlrtui.store.db import Store
 
 GOOD_CODE = '''```python

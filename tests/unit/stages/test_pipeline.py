@@ -14,7 +14,7 @@ from mlrtui.core.stagerun import StageRunner
 from mlrtui.experiment.executor import list_executions
 from mlrtui.experiment.workspace import file_content, list_files
 from mlrtui.providers.client import LLMClient
-from mlrtui.providers.loopback import Reply
+from loopback import Reply
 
 
 @pytest.fixture

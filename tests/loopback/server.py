@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Self
 
-from mlrtui.providers import loopback_wire as wire
+from loopback import wire
 
 FaultKind = Literal["429", "500", "503", "400", "404", "context", "401", "hang", "malformed",
                     "cutoff"]
