@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from mlrtui.config import load_settings
-from mlrtui.core.costs import CallFilter, summarize, totals
-from mlrtui.core.spending import budget_uses, call_facets, count_calls, list_calls, spend_by_day
+from mlrtui.costs.calls import budget_uses, call_facets, count_calls, list_calls, spend_by_day
+from mlrtui.costs.summary import CallFilter, summarize, totals
 from mlrtui.store import Store, open_store
 
 MODELS = [("gpt-4o", 0.01), ("claude-3-7-sonnet", 0.012), ("o4-mini", 0.004),

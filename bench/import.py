@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mlrtui.core.importer import import_corpus
+from mlrtui.importer import import_corpus
 from mlrtui.store import open_store
 
 DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "mlrbench"

@@ -30,11 +30,11 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
 
 
 def core_calls(store, repeat: int) -> dict[str, float]:
-    from mlrtui.core import agreement
-    from mlrtui.core.aggregate import distribution, judge_pairs, leaderboard, load_items
-    from mlrtui.core.flags import list_flags, precision
-    from mlrtui.core.judging import find_targets
-    from mlrtui.core.rubrics import rubric_for_stage
+    from mlrtui.judge.flags import list_flags, precision
+    from mlrtui.judge.judging import find_targets
+    from mlrtui.judge.rubrics import rubric_for_stage
+    from mlrtui.scores import agreement
+    from mlrtui.scores.aggregate import distribution, judge_pairs, leaderboard, load_items
 
     idea = rubric_for_stage("idea")
     board = leaderboard(store, "idea")
@@ -82,7 +82,7 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="mlrtui-bench-")
     os.environ.setdefault("MLRTUI_CONFIG_DIR", f"{home}/config")
     os.environ.setdefault("MLRTUI_DATA_DIR", f"{home}/data")
-    from mlrtui.core.importer import import_corpus
+    from mlrtui.importer import import_corpus
     from mlrtui.store import open_store
 
     if args.db is None:

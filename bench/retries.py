@@ -8,8 +8,6 @@ of calls, fault rate and concurrency.
 
 from __future__ import annotations
 
-import _paths  # noqa: F401  (puts tests/ on sys.path for the loopback server)
-
 import argparse
 import asyncio
 import os
@@ -17,13 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import _paths  # noqa: F401  (puts tests/ on sys.path for the loopback server)
+from loopback import LoopbackServer
+
 from mlrtui.config import ModelConfig, Settings
-from mlrtui.core.costs import totals
+from mlrtui.costs.summary import totals
 from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import CallContext, LLMClient, RetryPolicy
 from mlrtui.store import open_store
-
-from loopback import LoopbackServer
 
 
 async def run(args: argparse.Namespace, db: Path) -> None:

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import _paths  # noqa: F401  (puts tests/ on sys.path for the loopback server)
-
 import argparse
 import asyncio
 import os
@@ -15,6 +13,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _paths  # noqa: F401  (puts tests/ on sys.path for the loopback server)
 
 
 async def sandbox_overhead(n: int) -> None:
@@ -46,11 +46,12 @@ async def sandbox_overhead(n: int) -> None:
 
 
 async def idea_throughput(n_tasks: int, concurrency: int, latency: float) -> None:
-    from mlrtui.config import ModelConfig, Settings, default_models
-    from mlrtui.core.pipeline import Pipeline
-    from mlrtui.core.stagerun import StageRunner
-    from mlrtui.providers.client import LLMClient
     from loopback import LoopbackServer
+
+    from mlrtui.config import ModelConfig, Settings, default_models
+    from mlrtui.providers.client import LLMClient
+    from mlrtui.runs.pipeline import Pipeline
+    from mlrtui.runs.stage_runner import StageRunner
     from mlrtui.store import open_store
 
     tmp = Path(tempfile.mkdtemp())

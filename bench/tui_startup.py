@@ -76,7 +76,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="mlrtui-bench-"))
     db = args.db
     if db is None:
-        from mlrtui.core.importer import import_corpus
+        from mlrtui.importer import import_corpus
 
         db = tmp / "corpus.db"
         store = open_store(db)

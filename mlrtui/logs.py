@@ -42,7 +42,7 @@ def level_from_env() -> int:
 def env_secrets() -> list[str]:
     """Key values of the usual variables, for when the config cannot be read."""
     from mlrtui.config import Settings
-    from mlrtui.providers.ledger import known_secrets
+    from mlrtui.kernel.secrets import known_secrets
 
     return known_secrets(Settings.model_construct(models={}))
 
@@ -55,7 +55,7 @@ class RedactFilter(logging.Filter):
         self.secrets = secrets
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from mlrtui.providers.ledger import redact
+        from mlrtui.kernel.secrets import redact
 
         found = [s for s in self.secrets() if s]
         if not found:
@@ -118,8 +118,8 @@ def teardown() -> None:
 def _context_secrets(ctx: Any) -> SecretSource:
     """Secrets named by the command's settings; the usual variables if the config is broken."""
     def secrets() -> list[str]:
-        from mlrtui.commands import Fatal
-        from mlrtui.providers.ledger import known_secrets
+        from mlrtui.kernel.errors import Fatal
+        from mlrtui.kernel.secrets import known_secrets
 
         try:
             return known_secrets(ctx.settings)

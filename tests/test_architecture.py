@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +12,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE_PACKAGES = ["mlrtui.core", "mlrtui.store", "mlrtui.providers", "mlrtui.experiment",
-                 "mlrtui.commands", "mlrtui.config", "mlrtui.paths"]
+CORE_PACKAGES = ["mlrtui.kernel", "mlrtui.store", "mlrtui.costs", "mlrtui.providers",
+                 "mlrtui.experiment", "mlrtui.runs", "mlrtui.judge", "mlrtui.scores",
+                 "mlrtui.importer", "mlrtui.export", "mlrtui.services", "mlrtui.commands",
+                 "mlrtui.config", "mlrtui.paths", "mlrtui.logs"]
 
 
 def _modules(package: str) -> list[str]:
@@ -66,3 +70,32 @@ def test_top_level_layout() -> None:
     for name in ("pyproject.toml", "mlrtui", "rubrics", "tasks", "tests", "screenshots",
                  "README.md", "bench", ".ci"):
         assert (ROOT / name).exists(), name
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter's contracts from pyproject.toml, run on the package found under `root`."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    code = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+    return subprocess.run([sys.executable, "-c", code, str(ROOT / "pyproject.toml"), "--no-cache"],
+                          capture_output=True,
+                          text=True, cwd=root, env=env, check=False)
+
+
+def test_layers_contract_holds() -> None:
+    """ui | commands -> services -> importer | export -> scores -> judge -> runs ->
+    providers | experiment -> costs -> store -> kernel: nothing imports upward."""
+    out = _lint_imports(ROOT)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "1 kept, 0 broken" in out.stdout
+
+
+def test_layers_contract_catches_an_upward_import(tmp_path: Path) -> None:
+    """The same check on a copy of the package with one deliberate upward import fails."""
+    shutil.copytree(ROOT / "mlrtui", tmp_path / "mlrtui",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    victim = tmp_path / "mlrtui" / "store" / "db.py"
+    victim.write_text(victim.read_text(encoding="utf-8") + "\nfrom mlrtui.judge import flags\n",
+                      encoding="utf-8")
+    out = _lint_imports(tmp_path)
+    assert out.returncode != 0
+    assert "mlrtui.store.db -> mlrtui.judge.flags" in out.stdout

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from mlrtui.commands import Context
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.core.costs import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
+from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
 
 
 def register(sub: argparse._SubParsersAction) -> None:

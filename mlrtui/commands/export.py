@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from mlrtui.commands import Context, Fatal
-from mlrtui.commands.stats import REVIEW_STAGES
-from mlrtui.core import versions as V
+from mlrtui.kernel.vocab import REVIEW_STAGES
+from mlrtui.runs import versions as V
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    from mlrtui.core.export import ExportError, export_leaderboard, export_runs, find_runs
-    from mlrtui.providers.ledger import known_secrets
+    from mlrtui.export.bundle import ExportError, export_leaderboard, export_runs, find_runs
+    from mlrtui.kernel.secrets import known_secrets
 
     secrets = known_secrets(ctx.settings)
     store = ctx.store

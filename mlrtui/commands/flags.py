@@ -9,8 +9,8 @@ from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.core import flags as fl
-from mlrtui.core.judgereply import FLAG_TYPES
+from mlrtui.judge import flags as fl
+from mlrtui.judge.reply import FLAG_TYPES
 
 # Flag types as the list shows them (the full names are in the legend and in --json).
 SHORT_TYPES = {"nonexistent_citation": "citation", "hallucinated_methodology": "method",

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.core.importer import KINDS, CorpusError, ImportSummary, import_corpus, is_corpus
+from mlrtui.importer import KINDS, CorpusError, ImportSummary, import_corpus, is_corpus
 
 logger = logging.getLogger(__name__)
 LOGGED_PROBLEMS = 500

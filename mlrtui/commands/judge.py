@@ -12,7 +12,7 @@ from rich.console import Console
 from mlrtui import paths
 from mlrtui.commands import Context, Fatal, check_models
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.core.rubrics import (
+from mlrtui.judge.rubrics import (
     JUDGE_STAGES,
     RubricError,
     get_rubric,
@@ -21,8 +21,8 @@ from mlrtui.core.rubrics import (
 )
 
 if TYPE_CHECKING:
-    from mlrtui.core.judging import JudgeSummary, JudgeTarget
-    from mlrtui.core.rubrics import Rubric
+    from mlrtui.judge.judging import JudgeSummary, JudgeTarget
+    from mlrtui.judge.rubrics import Rubric
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,7 +79,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     judges = [j.strip() for j in (args.judges.split(",") if args.judges else settings.judges)
               if j.strip()]
     check_models(settings, judges, "judge model")
-    from mlrtui.core.judging import find_targets
+    from mlrtui.judge.judging import find_targets
 
     targets = find_targets(ctx.store, rubric, task_globs=args.task, run_ids=args.run,
                            models=args.model)
@@ -93,7 +93,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
 async def _judge(ctx: Context, rubric: Rubric, judges: list[str], targets: list[JudgeTarget],
                  args: argparse.Namespace) -> JudgeSummary:
-    from mlrtui.core.judging import judge_batch
+    from mlrtui.judge.judging import judge_batch
     from mlrtui.providers.client import LLMClient
 
     client = LLMClient(ctx.store, ctx.settings)
@@ -144,7 +144,7 @@ def _list_rubrics() -> int:
 
 
 def _show(ctx: Context, review_id: int) -> int:
-    from mlrtui.core.reviews import get_review
+    from mlrtui.judge.reviews import get_review
 
     r = get_review(ctx.store, review_id)
     if r is None:

@@ -11,8 +11,8 @@ from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.core.modelinfo import probe_model
 from mlrtui.providers.registry import model_statuses
+from mlrtui.services.models import probe_model
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -15,11 +15,11 @@ import signal
 import sys
 
 from mlrtui.commands import Context, Fatal, check_models
-from mlrtui.core import versions as V
-from mlrtui.core.pipeline import Pipeline, Summary
-from mlrtui.core.progress import ProgressSink
-from mlrtui.core.stagerun import StageRunner
-from mlrtui.experiment.agents import AGENTS
+from mlrtui.kernel.progress import ProgressSink
+from mlrtui.runs import versions as V
+from mlrtui.runs.coding_agents import AGENTS
+from mlrtui.runs.pipeline import Pipeline, Summary
+from mlrtui.runs.stage_runner import StageRunner
 from mlrtui.store.db import Store, now
 
 

@@ -11,12 +11,11 @@ from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.tables import Col, abbreviations, print_table
-from mlrtui.core import agreement as agr
-from mlrtui.core.aggregate import Leaderboard, disagreements, leaderboard
+from mlrtui.kernel.vocab import REVIEW_STAGES
+from mlrtui.scores import agreement as agr
+from mlrtui.scores.aggregate import Leaderboard, disagreements, leaderboard
 
 # `--stage` values -> the review stage they read (paper = the write-up review).
-REVIEW_STAGES = {"idea": "idea", "proposal": "proposal", "experiment": "experiment",
-                 "paper": "writeup", "writeup": "writeup", "overall": "overall"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -172,7 +171,7 @@ def handle_disagreements(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def handle_human(ctx: Context, args: argparse.Namespace) -> int:
-    from mlrtui.core.human import HumanScoreError, save_scores
+    from mlrtui.scores.human import HumanScoreError, save_scores
 
     scores: dict[str, float | str] = {}
     for pair in args.scores:

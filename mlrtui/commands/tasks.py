@@ -10,7 +10,7 @@ from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.core.tasks import CATEGORIES
+from mlrtui.kernel.tasks import CATEGORIES
 from mlrtui.store.tasks import TaskFilter, list_tasks, set_category_override
 
 

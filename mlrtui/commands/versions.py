@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from mlrtui.commands import Context, Fatal
-from mlrtui.core import versions as V
+from mlrtui.runs import versions as V
 
 
 def register(sub: argparse._SubParsersAction) -> None:

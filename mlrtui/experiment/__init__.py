@@ -1,2 +1,2 @@
-"""Experiment execution: the executor interface, the local sandbox, the built-in loop and the
-external coding-agent adapters. No Textual here."""
+"""Where experiment code runs: the executor interface and its record, the local sandbox (and its
+jail launcher), workspaces and their files, and coding-agent transcripts. No Textual here."""

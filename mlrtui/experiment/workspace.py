@@ -13,12 +13,12 @@ import os
 from pathlib import Path
 
 from mlrtui import paths
+from mlrtui.kernel.vocab import STAGE_FILES
 from mlrtui.store.db import Store, now
 
 MAX_STORED_BYTES = 8 * 1024 * 1024     # larger files are kept by path only
 MAX_FILES = 500
-INPUT_FILES = {"task": "task.md", "idea": "idea.md", "literature": "related_work.md",
-               "proposal": "proposal.md"}
+INPUT_FILES = STAGE_FILES
 _KINDS = {
     "code": {".py", ".sh", ".ipynb", ".r", ".jl", ".js", ".ts", ".c", ".cpp", ".toml", ".cfg"},
     "figure": {".png", ".jpg", ".jpeg", ".svg", ".pdf", ".gif", ".webp"},

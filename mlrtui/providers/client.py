@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from mlrtui.config import ModelConfig, Settings
-from mlrtui.core.budget import Budget, BudgetExceeded
-from mlrtui.core.pricing import SOURCE_CACHE, price_provider, price_usage
+from mlrtui.costs.budget import Budget, BudgetExceeded
+from mlrtui.costs.pricing import SOURCE_CACHE, price_provider, price_usage
 from mlrtui.providers.base import (
     Completion,
     Provider,

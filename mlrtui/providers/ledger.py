@@ -8,31 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from mlrtui.config import ModelConfig, Settings
-from mlrtui.core.modelnames import canonical_model
+from mlrtui.kernel.modelnames import canonical_model
+from mlrtui.kernel.secrets import known_secrets, redact
 from mlrtui.providers.base import Completion, ProviderError, Request, Usage
 from mlrtui.store import Store
 from mlrtui.store.db import now
-
-REDACTED = "[redacted]"
-
-
-def known_secrets(settings: Settings) -> list[str]:
-    """Values of every key variable the config names (and the usual ones), longest first."""
-    names = {cfg.api_key_env for cfg in settings.all_models().values() if cfg.api_key_env}
-    names |= {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY"}
-    values = {os.environ.get(n, "") for n in names}
-    return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
-
-
-def redact(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, REDACTED)
-    return text
 
 
 def cache_key(cfg: ModelConfig, request: Request) -> str:

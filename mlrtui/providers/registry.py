@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlrtui.config import ModelConfig, Settings
-from mlrtui.core.pricing import is_priced
+from mlrtui.costs.pricing import is_priced
 from mlrtui.providers.base import Provider, ProviderError
 
 

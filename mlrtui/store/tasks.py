@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from mlrtui.core.progress import NullProgress, ProgressSink
-from mlrtui.core.tasks import CATEGORIES, Task, TaskFileError, parse_task_file
+from mlrtui.kernel.progress import NullProgress, ProgressSink
+from mlrtui.kernel.tasks import CATEGORIES, Task, TaskFileError, parse_task_file
 from mlrtui.store.db import Store, now
 
 

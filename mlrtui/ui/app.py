@@ -27,8 +27,8 @@ from mlrtui.ui.screens.base import LazyMode
 from mlrtui.ui.screens.tasks import TasksScreen
 
 if TYPE_CHECKING:
-    from mlrtui.commands import Context
-    from mlrtui.core.importer import ImportSummary
+    from mlrtui.importer import ImportSummary
+    from mlrtui.services.session import Context
     from mlrtui.ui.modals.importing import ImportProgressScreen
 
 # Screens other than the first one are imported when first opened: the task table must be on
@@ -144,7 +144,7 @@ class MlrtuiApp(App[int]):
     @work(thread=True, exit_on_error=False, group="import", description="Import corpus")
     def _import_worker(self, path: Path, screen: ImportProgressScreen,
                        stop: threading.Event) -> ImportSummary:
-        from mlrtui.core.importer import import_corpus
+        from mlrtui.importer import import_corpus
         from mlrtui.ui.modals.importing import PostingProgress
 
         worker = get_current_worker()

@@ -18,9 +18,9 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker
 
-from mlrtui.core.budget import Budget, BudgetExceeded
-from mlrtui.core.judging import JudgeSummary, JudgeTarget, judge_batch, open_batch
-from mlrtui.core.rubrics import Rubric
+from mlrtui.costs.budget import Budget, BudgetExceeded
+from mlrtui.judge.judging import JudgeSummary, JudgeTarget, judge_batch, open_batch
+from mlrtui.judge.rubrics import Rubric
 from mlrtui.providers.client import LLMClient
 from mlrtui.ui.modals import ErrorScreen, describe
 from mlrtui.ui.modals.budget import ask_to_raise

@@ -16,10 +16,10 @@ from weakref import WeakKeyDictionary
 from textual.app import App
 from textual.worker import Worker
 
-from mlrtui.core import versions as V
-from mlrtui.core.budget import Budget, BudgetExceeded
-from mlrtui.core.stagerun import StageOutcome, StageRunner
+from mlrtui.costs.budget import Budget, BudgetExceeded
 from mlrtui.providers.client import LLMClient
+from mlrtui.runs import versions as V
+from mlrtui.runs.stage_runner import StageOutcome, StageRunner
 from mlrtui.ui.modals import ErrorScreen, describe
 
 if TYPE_CHECKING:

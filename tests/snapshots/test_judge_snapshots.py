@@ -7,7 +7,7 @@ from __future__ import annotations
 from snapshots.conftest import SIZE, in_mode, loaded
 from textual.pilot import Pilot
 
-from mlrtui.core.reviews import get_review
+from mlrtui.judge.reviews import get_review
 from mlrtui.ui.modals.review import ReviewScreen
 from mlrtui.ui.screens.judge import JudgePanel
 from mlrtui.ui.widgets.keytable import KeyTable

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from ui.seed_costs import seed_costs
 
 from mlrtui.config import ModelConfig, load_settings
-from mlrtui.core.modelinfo import ProbeResult
+from mlrtui.services.models import ProbeResult
 from mlrtui.store import Store
 from mlrtui.ui.app import MlrtuiApp, make_app
 from mlrtui.ui.modals.budget import BudgetExceededScreen

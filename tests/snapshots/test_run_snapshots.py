@@ -15,7 +15,7 @@ from snapshots.conftest import SIZE, steady
 from textual.pilot import Pilot
 from ui.seed_run import MODEL, TASK_ID, WHEN, edit_idea, run_settings, seed_run
 
-from mlrtui.core import versions as V
+from mlrtui.runs import versions as V
 from mlrtui.store import Store
 from mlrtui.ui.app import MlrtuiApp, make_app
 from mlrtui.ui.stagejob import StageJob, register

@@ -12,7 +12,7 @@ from pathlib import Path
 from snapshots.conftest import SIZE, steady
 from textual.pilot import Pilot
 
-from mlrtui.core.importer import ImportSummary
+from mlrtui.importer import ImportSummary
 from mlrtui.ui.modals import ErrorScreen
 from mlrtui.ui.modals.importing import ImportProgressScreen, ImportSummaryScreen
 

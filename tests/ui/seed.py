@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from mlrtui.core.tasks import parse_task_text
+from mlrtui.kernel.tasks import parse_task_text
 from mlrtui.store import Store
 from mlrtui.store.tasks import upsert_task
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from mlrtui.config import ModelConfig, Settings, default_models
-from mlrtui.core import versions as V
-from mlrtui.core.tasks import parse_task_text
 from mlrtui.experiment import workspace
 from mlrtui.experiment.executor import ExecResult, record_execution
+from mlrtui.kernel.tasks import parse_task_text
+from mlrtui.runs import versions as V
 from mlrtui.store import Store
 from mlrtui.store.tasks import upsert_task
 from mlrtui.ui.app import MlrtuiApp, make_app

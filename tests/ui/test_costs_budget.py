@@ -6,8 +6,8 @@ import pytest
 from textual.widgets import Input
 
 from mlrtui.config import Settings, load_settings
-from mlrtui.core.budget import Budget, BudgetExceeded
-from mlrtui.core.spending import raise_cap, set_budget_cap
+from mlrtui.costs.budget import Budget, BudgetExceeded
+from mlrtui.costs.calls import raise_cap, set_budget_cap
 from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import CallContext, LLMClient
 from mlrtui.store import Store

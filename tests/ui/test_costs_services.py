@@ -6,9 +6,7 @@ from __future__ import annotations
 from ui.seed_costs import seed_costs
 
 from mlrtui.config import ModelConfig, load_settings
-from mlrtui.core.costs import CallFilter, totals
-from mlrtui.core.modelinfo import endpoint, model_infos
-from mlrtui.core.spending import (
+from mlrtui.costs.calls import (
     budget_uses,
     call_facets,
     count_calls,
@@ -16,6 +14,8 @@ from mlrtui.core.spending import (
     spend_by_day,
     usd,
 )
+from mlrtui.costs.summary import CallFilter, totals
+from mlrtui.services.models import endpoint, model_infos
 from mlrtui.store import Store
 
 

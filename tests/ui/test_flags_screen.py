@@ -8,7 +8,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from ui.conftest import SIZE
 from ui.seed import JUDGES
 
-from mlrtui.core.flags import FlagFilter, get_flag, list_flags
+from mlrtui.judge.flags import FlagFilter, get_flag, list_flags
 from mlrtui.ui.app import MlrtuiApp
 from mlrtui.ui.modals.note import NoteScreen
 from mlrtui.ui.screens.flags import FlagEvidenceScreen, FlagsScreen

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from loopback import Received
 from textual.widgets import Label, SelectionList, Static, TextArea
 from ui.conftest import SIZE
 
-from loopback import Received
 from mlrtui.store import Store
 from mlrtui.ui.app import MlrtuiApp, make_app
 from mlrtui.ui.judgejob import current_job

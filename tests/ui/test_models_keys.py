@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from loopback import Fault
 
 from mlrtui.config import ModelConfig, Settings, default_models
-from loopback import Fault
 from mlrtui.store import open_store
 from mlrtui.ui.app import make_app
 from mlrtui.ui.screens.models import ModelTable

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from loopback import Fault, Reply
 from rich.text import Text
 from textual.widgets import Select, Static
 
 from mlrtui.config import ModelConfig, Settings, load_settings
-from loopback import Fault, Reply
 from mlrtui.store import Store
 from mlrtui.ui.app import make_app
 from mlrtui.ui.screens.models import ModelsScreen, ModelTable

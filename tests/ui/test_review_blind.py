@@ -10,8 +10,8 @@ from ui.conftest import SIZE
 from ui.seed import JUDGES
 from ui.seed_judge import OVERALL_DIMS
 
-from mlrtui.core import agreement
-from mlrtui.core.human import list_scores
+from mlrtui.scores import agreement
+from mlrtui.scores.human import list_scores
 from mlrtui.ui.app import MlrtuiApp
 from mlrtui.ui.screens.review import BlindReviewScreen
 from mlrtui.ui.screens.stats import StatsScreen

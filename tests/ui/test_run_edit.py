@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Markdown, TabbedContent
 from ui.seed_run import MODEL, SIZE, make_run_app, open_run, wait_until
 
-from mlrtui.core import versions as V
+from mlrtui.runs import versions as V
 from mlrtui.ui.modals import ConfirmScreen, ErrorScreen
 from mlrtui.ui.screens.run import RunScreen
 from mlrtui.ui.stagejob import job_for

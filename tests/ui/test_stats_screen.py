@@ -11,8 +11,8 @@ from ui.conftest import SIZE
 from ui.seed import MODELS
 
 from mlrtui.config import load_settings
-from mlrtui.core import agreement
-from mlrtui.core.aggregate import judge_pairs, leaderboard
+from mlrtui.scores import agreement
+from mlrtui.scores.aggregate import judge_pairs, leaderboard
 from mlrtui.store import Store, open_store
 from mlrtui.ui.app import MlrtuiApp, make_app
 from mlrtui.ui.screens.stats import StatsScreen

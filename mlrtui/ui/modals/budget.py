@@ -18,14 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from mlrtui.core.budget import BudgetExceeded
-from mlrtui.core.spending import raise_cap
+from mlrtui.costs.budget import BudgetExceeded
+from mlrtui.costs.calls import raise_cap
 from mlrtui.ui.modals.dialogs import FieldModal
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from mlrtui.core.budget import Budget
+    from mlrtui.costs.budget import Budget
     from mlrtui.store import Store
 
 

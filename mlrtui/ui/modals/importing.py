@@ -22,7 +22,7 @@ from mlrtui.ui.modals.base import Modal
 from mlrtui.ui.modals.dialogs import FieldModal
 
 if TYPE_CHECKING:
-    from mlrtui.core.importer import ImportSummary
+    from mlrtui.importer import ImportSummary
 
 
 class ImportPathScreen(FieldModal[Path | None]):

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
-from mlrtui.core.reviews import Review
+from mlrtui.judge.reviews import Review
 from mlrtui.ui.modals.dialogs import CopyTextModal
 
 

@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from mlrtui.core.costs import CallFilter, RepriceReport, reprice
-from mlrtui.core.spending import CallRow, LedgerView, call_facets, cost_text, ledger_view
+from mlrtui.costs.calls import CallRow, LedgerView, call_facets, cost_text, ledger_view
+from mlrtui.costs.summary import CallFilter, RepriceReport, reprice
 from mlrtui.ui.modals.error import describe
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.ledger_filter import LedgerFilterBar

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label, Static, TextArea
 from textual.widgets.text_area import Selection
 
-from mlrtui.core.flags import (
+from mlrtui.judge.flags import (
     Flag,
     FlagError,
     Status,

@@ -13,11 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar
 
-from mlrtui.core.aggregate import item_key, load_items, run_scores
-from mlrtui.core.judging import JudgeTarget, find_targets
-from mlrtui.core.reviews import list_reviews
-from mlrtui.core.rubrics import Rubric, RubricError, rubric_for_stage
+from mlrtui.judge.judging import JudgeTarget, find_targets
+from mlrtui.judge.reviews import list_reviews
+from mlrtui.judge.rubrics import Rubric, RubricError, rubric_for_stage
 from mlrtui.providers.registry import model_statuses
+from mlrtui.scores.aggregate import item_key, load_items, run_scores
 from mlrtui.ui.judgejob import JudgeJob, current_job, start_job
 from mlrtui.ui.modals import ConfirmScreen
 from mlrtui.ui.modals.review import ReviewScreen

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header
 from textual.worker import Worker, WorkerState
 
-from mlrtui.core.modelinfo import ModelInfo, ProbeResult, model_infos, probe_model
+from mlrtui.services.models import ModelInfo, ProbeResult, model_infos, probe_model
 from mlrtui.ui.modals.error import describe
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.keytable import KeyTable

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, Select, Static
 
-from mlrtui.core.human import (
+from mlrtui.scores.human import (
     HUMAN_RUBRIC,
     BlindItem,
     HumanScoreError,

@@ -17,12 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from mlrtui.core import versions as V
-from mlrtui.core.stagerun import StageRunner
-from mlrtui.core.stages import SPECS
 from mlrtui.experiment import workspace
 from mlrtui.experiment.executor import list_executions
 from mlrtui.providers.client import LLMClient
+from mlrtui.runs import versions as V
+from mlrtui.runs.prompts import SPECS
+from mlrtui.runs.stage_runner import StageRunner
 from mlrtui.store.tasks import get_task
 from mlrtui.ui.modals import ConfirmScreen, ErrorScreen
 from mlrtui.ui.screens.base import TabbedScreen

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Static
 
-from mlrtui.core import versions as V
+from mlrtui.runs import versions as V
 from mlrtui.ui.modals import ChoiceScreen
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.stagejob import job_for

@@ -17,14 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, TabbedContent, TabPane
 
-from mlrtui.core import agreement as agr
-from mlrtui.core.aggregate import Leaderboard, distribution, judge_pairs, leaderboard
+from mlrtui.kernel.vocab import REVIEW_STAGES
+from mlrtui.scores import agreement as agr
+from mlrtui.scores.aggregate import Leaderboard, distribution, judge_pairs, leaderboard
 from mlrtui.ui.screens.base import TabbedScreen
 from mlrtui.ui.widgets.scoretable import short
 from mlrtui.ui.widgets.statsplots import DistributionGrid, JudgeScatter
 from mlrtui.ui.widgets.statsviews import AgreementView, StatsTable, fill_board, fill_judges
 
-STAGES = ["idea", "proposal", "experiment", "writeup", "overall"]
+STAGES = list(dict.fromkeys(REVIEW_STAGES.values()))
 SOURCES = ["all", "corpus", "user"]
 
 JUDGE_TCSS = Path(__file__).parents[1] / "judge.tcss"   # absolute: subclasses work

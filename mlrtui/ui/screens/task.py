@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
-from mlrtui.core import browse
+from mlrtui.runs import overview as browse
 from mlrtui.ui.screens.base import TabbedScreen
 from mlrtui.ui.widgets.comparison import Comparison
 from mlrtui.ui.widgets.keytable import KeyTable

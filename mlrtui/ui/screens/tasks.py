@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from mlrtui.core import browse
-from mlrtui.core.tasks import CATEGORIES
+from mlrtui.kernel.tasks import CATEGORIES
+from mlrtui.runs import overview as browse
 from mlrtui.store.tasks import TaskFilter, TaskRow, facets, list_tasks, set_category_override
 from mlrtui.ui.modals import ChoiceScreen
 from mlrtui.ui.screens.base import AppScreen

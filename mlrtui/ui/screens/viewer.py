@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.widgets import ContentSwitcher, Footer, Header, Static, TextArea
 
-from mlrtui.core import browse
+from mlrtui.runs import overview as browse
 from mlrtui.ui.modals import ChoiceScreen
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.mdlog import MarkdownLog

@@ -14,7 +14,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Static
 
-from mlrtui.core.browse import JudgeScore, StageOutput
+from mlrtui.runs.overview import JudgeScore, StageOutput
 from mlrtui.ui.widgets.mdlog import MarkdownLog
 
 

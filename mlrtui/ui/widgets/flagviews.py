@@ -10,8 +10,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Label, Select
 
-from mlrtui.core.flags import STATUSES, Flag, FlagFilter, JudgePrecision
-from mlrtui.core.judgereply import FLAG_TYPES
+from mlrtui.judge.flags import STATUSES, Flag, FlagFilter, JudgePrecision
+from mlrtui.judge.reply import FLAG_TYPES
 from mlrtui.ui.widgets.keytable import KeyTable
 from mlrtui.ui.widgets.scoretable import short
 

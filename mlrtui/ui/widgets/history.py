@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, RichLog, Static
 
-from mlrtui.core import versions as V
+from mlrtui.runs import versions as V
 from mlrtui.ui.widgets.keytable import KeyTable
 
 STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "bold cyan"), ("+", "green"), ("-", "red"))

@@ -15,12 +15,11 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from mlrtui.core.rubrics import JUDGE_STAGES
+from mlrtui.judge.rubrics import JUDGE_STAGES
+from mlrtui.kernel.vocab import JUDGE_STAGE_LABELS
 from mlrtui.providers.registry import ModelStatus
 
-STAGE_LABELS = {"idea": "idea", "proposal": "proposal", "experiment": "experiment",
-                "paper": "paper (write-up)", "overall": "overall (paper + code)",
-                "hallucination": "hallucination check"}
+STAGE_LABELS = JUDGE_STAGE_LABELS
 
 
 class JudgeSetup(Vertical):

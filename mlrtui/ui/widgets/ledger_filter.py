@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.widgets import Select
 
-from mlrtui.core.costs import CallFilter
+from mlrtui.costs.summary import CallFilter
 from mlrtui.ui.widgets.facetbar import FacetFilterBar
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from mlrtui.core.costs import CostLine
-from mlrtui.core.spending import CallRow, cost_text
+from mlrtui.costs.calls import CallRow, cost_text
+from mlrtui.costs.summary import CostLine
 from mlrtui.ui.widgets.keytable import KeyTable
 
 STATUS_STYLE = {"ok": "green", "cached": "cyan", "error": "bold red"}

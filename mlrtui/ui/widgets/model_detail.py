@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from mlrtui.core.modelinfo import ModelInfo, ProbeResult
+from mlrtui.services.models import ModelInfo, ProbeResult
 
 IDLE = "Press t to make one small test call: its reply, tokens, latency and cost show here."
 

@@ -14,7 +14,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Markdown, Static
 
-from mlrtui.core import versions as V
+from mlrtui.runs import versions as V
 from mlrtui.ui.stagejob import StageJob
 from mlrtui.ui.widgets.docview import DocView
 

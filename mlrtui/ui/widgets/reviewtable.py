@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from mlrtui.core.reviews import Review
+from mlrtui.judge.reviews import Review
 from mlrtui.ui.widgets.keytable import KeyTable
 from mlrtui.ui.widgets.scoretable import fmt, short
 

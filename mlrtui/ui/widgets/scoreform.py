@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.validation import Number
 from textual.widgets import Input, Label, Static
 
-from mlrtui.core.rubrics import ConfidenceSpec, Dimension
+from mlrtui.judge.rubrics import ConfidenceSpec, Dimension
 
 
 class ScoreField(Horizontal):

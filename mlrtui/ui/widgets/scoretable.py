@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from mlrtui.core.aggregate import DimensionScore
+from mlrtui.scores.aggregate import DimensionScore
 
 MARK = "▲"
 

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from mlrtui.core.spending import BudgetUse, DaySpend
+from mlrtui.costs.calls import BudgetUse, DaySpend
 
 BAR = 12
 MAX_DAYS = 30

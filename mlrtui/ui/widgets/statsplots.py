@@ -14,7 +14,7 @@ from textual.containers import Grid
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from mlrtui.core.aggregate import round_half_up
+from mlrtui.scores.aggregate import round_half_up
 from mlrtui.ui.widgets.scoretable import short
 
 SCALE = list(range(1, 11))

@@ -13,8 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label, Static
 
-from mlrtui.core.aggregate import Leaderboard
-from mlrtui.core.agreement import AgreementReport
+from mlrtui.scores.aggregate import Leaderboard
+from mlrtui.scores.agreement import AgreementReport
 
 # How each duplicate policy counts a reviewer's repeated rows for one item (core/agreement.py).
 POLICY_TEXT = {

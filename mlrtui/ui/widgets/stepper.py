@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Static
 
-from mlrtui.core.versions import STAGES, Stage
+from mlrtui.runs.versions import STAGES, Stage
 
 STATES = ("pending", "running", "done", "stale", "failed")
 MARKS = {"pending": "○", "running": "◐", "done": "✓", "stale": "!", "failed": "✗"}

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from mlrtui.core import versions as V
-from mlrtui.core.stagerun import StageRunner
-from mlrtui.experiment.agents import AGENTS, ClaudeCode, Codex, GeminiCli
 from mlrtui.experiment.executor import list_executions
 from mlrtui.experiment.workspace import list_files
 from mlrtui.providers.client import LLMClient
+from mlrtui.runs import versions as V
+from mlrtui.runs.coding_agents import AGENTS, ClaudeCode, Codex, GeminiCli
+from mlrtui.runs.stage_runner import StageRunner
 
 FAKE = r'''#!{python}
 import json, os, pathlib, sys, time

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from mlrtui.core.versions import create_run
 from mlrtui.experiment.executor import ExecSpec, list_executions, record_execution
 from mlrtui.experiment.sandbox import SandboxExecutor, probe
+from mlrtui.runs.versions import create_run
 from mlrtui.store.db import Store
 
 

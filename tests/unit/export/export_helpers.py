@@ -12,11 +12,11 @@ from pathlib import Path
 
 from mlrtui import paths
 from mlrtui.config import ModelConfig, Settings
-from mlrtui.core.versions import STAGES, create_run, write_version
 from mlrtui.experiment.executor import ExecResult, record_execution
 from mlrtui.providers.base import Usage
 from mlrtui.providers.client import CallContext
 from mlrtui.providers.ledger import Attempt, Ledger
+from mlrtui.runs.versions import STAGES, create_run, write_version
 from mlrtui.store.db import Store, now
 from mlrtui.store.tasks import load_task_dir
 

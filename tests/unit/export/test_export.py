@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from export_helpers import JUDGES, MODEL, TASK, UNSAFE_PATHS, cli, seed_run
 
-from mlrtui.core.export import export_leaderboard, export_run, find_runs
-from mlrtui.core.exportwriter import ExportError, safe_relpath
+from mlrtui.export.bundle import export_leaderboard, export_run, find_runs
+from mlrtui.export.writer import ExportError, safe_relpath
 from mlrtui.store import open_store
 
 SECRET = "mk-EXPORT-marker-7f31c9"

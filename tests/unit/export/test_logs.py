@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from export_helpers import cli, seed_run
+from loopback import Fault
 from minicorpus import build
 
 from mlrtui import logs
 from mlrtui.cli import main
 from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import CallContext, CallFailed, LLMClient, RetryPolicy
-from loopback import Fault
 
 SECRET = "mk-LOG-marker-20c4e1"
 

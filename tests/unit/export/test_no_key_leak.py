@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 
 from export_helpers import cli
-
 from loopback import Fault
 
 MARKERS = {

@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.core.importer import import_corpus
+from mlrtui.importer import import_corpus
 from mlrtui.store import open_store
 
 LONG_NAME = "an-extremely-long-configured-model-name"

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from mlrtui.core.tasks import CATEGORIES, TaskFileError, classify, parse_task_file, parse_task_text
+from mlrtui.kernel.tasks import (
+    CATEGORIES,
+    TaskFileError,
+    classify,
+    parse_task_file,
+    parse_task_text,
+)
 from mlrtui.store.tasks import (
     TaskFilter,
     ensure_examples,

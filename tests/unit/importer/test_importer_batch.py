@@ -8,9 +8,9 @@ from pathlib import Path
 
 import minicorpus
 
-from mlrtui.core.importer import ImportSummary, import_corpus
-from mlrtui.core.importer.context import ImportContext, UnitFailed
-from mlrtui.core.progress import NullProgress
+from mlrtui.importer import ImportSummary, import_corpus
+from mlrtui.importer.context import ImportContext, UnitFailed
+from mlrtui.kernel.progress import NullProgress
 from mlrtui.store.db import Store
 
 

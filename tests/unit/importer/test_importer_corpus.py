@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mlrtui.core.importer import import_corpus
+from mlrtui.importer import import_corpus
 from mlrtui.store import open_store
 
 pytestmark = pytest.mark.corpus

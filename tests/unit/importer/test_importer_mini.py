@@ -10,9 +10,9 @@ import minicorpus
 import pytest
 
 from mlrtui.cli import main
-from mlrtui.core.importer import CorpusError, ImportSummary, import_corpus
-from mlrtui.core.importer.context import ImportContext, UnitFailed
-from mlrtui.core.progress import NullProgress
+from mlrtui.importer import CorpusError, ImportSummary, import_corpus
+from mlrtui.importer.context import ImportContext, UnitFailed
+from mlrtui.kernel.progress import NullProgress
 from mlrtui.store import open_store
 
 EXPECTED_PROBLEMS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlrtui.core.reviewparse import canonical_dimension, parse_review, parse_score
+from mlrtui.judge.parse import canonical_dimension, parse_review, parse_score
 
 
 def test_nested_objects_with_extra_keys_and_overall_justification() -> None:

@@ -12,7 +12,7 @@ import pytest
 @pytest.fixture(scope="session")
 def corpus_store(corpus, tmp_path_factory):
     """The reference corpus imported once per session into a temp-file store."""
-    from mlrtui.core.importer import import_corpus
+    from mlrtui.importer import import_corpus
     from mlrtui.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("corpus") / "corpus.db")

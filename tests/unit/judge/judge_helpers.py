@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from mlrtui import paths
-from mlrtui.core.versions import create_run, write_version
+from mlrtui.runs.versions import create_run, write_version
 from mlrtui.store.db import Store, now
 from mlrtui.store.tasks import load_task_dir
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from judge_helpers import add_review, make_run
 
-from mlrtui.core.aggregate import (
+from mlrtui.scores.aggregate import (
     disagreements,
     distribution,
     judge_pairs,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from judge_helpers import PAPER, add_review, make_run
 
-from mlrtui.core import agreement as agr
-from mlrtui.core.human import save_scores
+from mlrtui.scores import agreement as agr
+from mlrtui.scores.human import save_scores
 
 # The authors' released analysis of the released CSVs (their notebook's output table).
 RELEASED = {"Novelty": (662.5, 0.568827), "Clarity": (525.5, 0.052853),

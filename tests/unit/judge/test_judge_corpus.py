@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from test_judge_agreement import RELEASED
 
-from mlrtui.core import agreement as agr
-from mlrtui.core.aggregate import leaderboard
-from mlrtui.core.flags import list_flags
+from mlrtui.judge.flags import list_flags
+from mlrtui.scores import agreement as agr
+from mlrtui.scores.aggregate import leaderboard
 
 pytestmark = pytest.mark.corpus
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from judge_helpers import PAPER, make_run
 
-from mlrtui.core import flags as fl
-from mlrtui.core.judgereply import CheckedReply, Finding
+from mlrtui.judge import flags as fl
+from mlrtui.judge.reply import CheckedReply, Finding
 
 
 def _raise(store, run: int, version: int, judge: str, *types: str) -> None:

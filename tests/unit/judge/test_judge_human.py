@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from judge_helpers import PAPER, add_review, make_run
 
-from mlrtui.core.human import HumanScoreError, blind_item, blind_queue, list_scores, save_scores
+from mlrtui.scores.human import HumanScoreError, blind_item, blind_queue, list_scores, save_scores
 
 FULL = {"Clarity": 6, "Novelty": 5, "Soundness": 4, "Significance": 5, "Overall": 4}
 

@@ -6,14 +6,13 @@ import asyncio
 import json
 
 from judge_helpers import IDEA, PAPER, TASK, idea_reply, make_run
+from loopback import Fault, wire
 
-from mlrtui.core.flags import list_flags
-from mlrtui.core.judging import find_targets, judge_batch, open_batch
-from mlrtui.core.reviews import list_reviews
-from mlrtui.core.rubrics import get_rubric
-from loopback import wire
+from mlrtui.judge.flags import list_flags
+from mlrtui.judge.judging import find_targets, judge_batch, open_batch
+from mlrtui.judge.reviews import list_reviews
+from mlrtui.judge.rubrics import get_rubric
 from mlrtui.providers.client import LLMClient
-from loopback import Fault
 
 
 async def _batch(store, settings, rubric_id, judges, **kw):
@@ -163,7 +162,7 @@ async def test_experiment_judge_reads_cut_executions_logs_and_code(
 async def test_on_budget_asks_once_at_a_time_and_a_raised_cap_lets_the_batch_go_on(
         store, llm_settings, loopback) -> None:
     from mlrtui.config import Price
-    from mlrtui.core.budget import Budget
+    from mlrtui.costs.budget import Budget
 
     llm_settings.models["fake-anthropic"].price = Price(input_per_mtok=1, output_per_mtok=1)
     make_run(store, {"idea": IDEA})

@@ -8,8 +8,8 @@ import pytest
 from judge_helpers import IDEA, make_run
 
 from mlrtui.config import Settings
-from mlrtui.core.judging import find_targets, judge_batch
-from mlrtui.core.rubrics import get_rubric
+from mlrtui.judge.judging import find_targets, judge_batch
+from mlrtui.judge.rubrics import get_rubric
 from mlrtui.providers.client import LLMClient
 
 PROPOSAL = ("Build 50 probe sets of ten items each, rank 20 small models on each, and compare "

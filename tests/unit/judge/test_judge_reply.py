@@ -6,8 +6,8 @@ import json
 
 from judge_helpers import idea_reply
 
-from mlrtui.core.judgereply import check_reply, flag_type
-from mlrtui.core.rubrics import get_rubric
+from mlrtui.judge.reply import check_reply, flag_type
+from mlrtui.judge.rubrics import get_rubric
 
 
 def test_fenced_reply_with_extra_keys_and_string_scores_is_ok() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mlrtui import paths
-from mlrtui.core.rubrics import (
+from mlrtui.judge.rubrics import (
     JUDGE_STAGES,
     RubricError,
     get_rubric,

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 from llm_helpers import ask
+from loopback import Reply
 
 from mlrtui.config import Price
-from mlrtui.core.budget import Budget, BudgetExceeded
+from mlrtui.costs.budget import Budget, BudgetExceeded
 from mlrtui.providers.client import CallContext
-from loopback import Reply
 from mlrtui.store import Store
 
 

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 from llm_helpers import ask
-
-from mlrtui.core.costs import totals
-from mlrtui.providers.client import CallContext, CallFailed
 from loopback import Fault, LoopbackServer, Reply
+
+from mlrtui.costs.summary import totals
+from mlrtui.providers.client import CallContext, CallFailed
 from mlrtui.store import Store
 
 CTX = CallContext(purpose="test")

@@ -6,14 +6,14 @@ import json
 
 import pytest
 from llm_helpers import ask
+from loopback import Fault, Reply
 
 from mlrtui.cli import main
 from mlrtui.config import ModelConfig, Price
-from mlrtui.core.costs import price_usage, reprice, summarize, totals
-from mlrtui.core.pricing import price_provider
+from mlrtui.costs.pricing import price_provider
+from mlrtui.costs.summary import price_usage, reprice, summarize, totals
 from mlrtui.providers.base import Usage
 from mlrtui.providers.client import CallContext
-from loopback import Fault, Reply
 from mlrtui.providers.registry import model_statuses
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from llm_helpers import FAST, ask
+from loopback import Fault
 
 from mlrtui.cli import main
 from mlrtui.config import ModelConfig, Settings, default_models
 from mlrtui.providers.client import CallContext, CallFailed, LLMClient
-from loopback import Fault
 from mlrtui.store import open_store
 
 MARKERS = {

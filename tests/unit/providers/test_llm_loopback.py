@@ -8,10 +8,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from openai import AsyncOpenAI
-
 from loopback import Fault, LoopbackServer, Reply
 from loopback.wire import sample_from_schema
+from openai import AsyncOpenAI
 
 
 def post(url: str, body: dict, timeout: float = 5) -> tuple[int, bytes]:

@@ -6,10 +6,10 @@ import json
 
 import pytest
 from llm_helpers import ask
+from loopback import Fault, Reply
 
 from mlrtui.providers.anthropic_provider import AnthropicProvider
 from mlrtui.providers.base import ProviderError
-from loopback import Fault, Reply
 from mlrtui.providers.openai_compat import OpenAICompatProvider
 
 SCHEMA = {"type": "object", "required": ["score", "reason"],

@@ -4,6 +4,7 @@ research agent (our own toy replies, keyed on which prompt template it sees)."""
 from __future__ import annotations
 
 from loopback import wire
+
 from mlrtui.store.db import Store
 
 GOOD_CODE = '''```python

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from mlrtui.core import versions as V
+from mlrtui.runs import versions as V
 from mlrtui.store.db import Store
 
 

@@ -6,13 +6,13 @@ import pytest
 
 from mlrtui import paths
 from mlrtui.config import Settings, default_models
-from mlrtui.core import versions as V
-from mlrtui.core.pipeline import Pipeline
-from mlrtui.core.stagerun import StageRunner
 from mlrtui.experiment.executor import list_executions
 from mlrtui.experiment.workspace import list_files
 from mlrtui.providers.client import LLMClient
 from mlrtui.providers.local import llama_available
+from mlrtui.runs import versions as V
+from mlrtui.runs.pipeline import Pipeline
+from mlrtui.runs.stage_runner import StageRunner
 from mlrtui.store.tasks import load_task_dir
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from loopback import Reply
 from stages_helpers import BAD_CODE, GOOD_CODE, add_task, agent_responder, which_prompt
 
-from mlrtui.core import versions as V
-from mlrtui.core.pipeline import Pipeline
-from mlrtui.core.progress import NullProgress
-from mlrtui.core.stagerun import StageRunner
 from mlrtui.experiment.executor import list_executions
 from mlrtui.experiment.workspace import file_content, list_files
+from mlrtui.kernel.progress import NullProgress
 from mlrtui.providers.client import LLMClient
-from loopback import Reply
+from mlrtui.runs import versions as V
+from mlrtui.runs.pipeline import Pipeline
+from mlrtui.runs.stage_runner import StageRunner
 
 
 @pytest.fixture

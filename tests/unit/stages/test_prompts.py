@@ -6,7 +6,7 @@ import pytest
 
 from mlrtui import paths
 from mlrtui.config import default_models
-from mlrtui.core import stages as S
+from mlrtui.runs import prompts as S
 
 
 def test_every_stage_template_loads_and_fills() -> None:

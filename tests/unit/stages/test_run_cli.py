@@ -11,7 +11,7 @@ from pathlib import Path
 
 from stages_helpers import add_task
 
-from mlrtui.core import versions as V
+from mlrtui.runs import versions as V
 from mlrtui.store import open_store
 from mlrtui.store.tasks import load_task_dir
 

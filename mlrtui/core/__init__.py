@@ -1,1 +1,0 @@
-"""The domain: tasks, stages, judges, costs, stats. No Textual here."""

@@ -1,7 +1,0 @@
-"""Corpus import: an MLR-Bench checkout into the store (tasks, stage outputs, runs, reviews,
-flags, human scores). Entry point: import_corpus(store, path, progress, should_stop)."""
-
-from mlrtui.core.importer.run import CorpusError, import_corpus, is_corpus
-from mlrtui.core.importer.summary import KINDS, ImportSummary
-
-__all__ = ["KINDS", "CorpusError", "ImportSummary", "import_corpus", "is_corpus"]

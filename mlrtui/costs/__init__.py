@@ -1,0 +1,1 @@
+"""What calls cost: pricing, budget caps checked before each call, and queries over the ledger."""

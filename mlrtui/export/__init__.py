@@ -1,0 +1,1 @@
+"""Exporting runs as self-contained folders and leaderboards as CSV."""

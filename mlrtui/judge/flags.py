@@ -1,0 +1,182 @@
+"""Hallucination flags: a review queue across runs, human decisions, and judge precision.
+
+Every finding of a hallucination review, and every positive hallucination verdict of an
+experiment review, becomes a flag on the judged version. A person confirms or dismisses it
+with a note; a judge's precision is confirmed / decided over the flags it raised.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel
+
+from mlrtui.store.db import Store, now
+
+if TYPE_CHECKING:
+    from mlrtui.judge.reply import CheckedReply
+
+Status = Literal["open", "confirmed", "dismissed"]
+STATUSES = ("open", "confirmed", "dismissed")
+
+
+class FlagError(Exception):
+    """A flag operation that does not apply; one line."""
+
+
+class Flag(BaseModel):
+    id: int
+    review_id: int | None
+    run_id: int | None
+    version_id: int | None
+    task_id: str | None = None
+    target_model: str | None = None
+    stage: str | None = None            # stage of the flagged version
+    type: str
+    description: str
+    evidence: str
+    source: str
+    status: Status
+    note: str | None
+    decided_at: str | None
+    created_at: str
+
+
+class FlagFilter(BaseModel):
+    type: str | None = None
+    status: Status | None = None
+    run_id: int | None = None
+    source: str | None = None
+    task_id: str | None = None
+
+
+class JudgePrecision(BaseModel):
+    source: str
+    flags: int
+    confirmed: int
+    dismissed: int
+    open: int
+    precision: float | None             # confirmed / (confirmed + dismissed); None if undecided
+
+
+def flags_from_reply(store: Store, review_id: int, reply: CheckedReply, *, source: str,
+                     run_id: int | None, version_id: int | None) -> int:
+    """Store the reply's findings (and verdict) as open flags; returns how many."""
+    findings = list(reply.findings)
+    if reply.verdict is not None:
+        findings.append(reply.verdict)
+    stamp = now()
+    with store.transaction():
+        for f in findings:
+            store.insert("flags", {"review_id": review_id, "run_id": run_id,
+                                   "version_id": version_id, "type": f.type,
+                                   "description": f.description, "evidence": f.evidence,
+                                   "source": source, "status": "open", "created_at": stamp})
+    return len(findings)
+
+
+_SELECT = ("SELECT f.*, r.task_id, r.model AS target_model, v.stage FROM flags f "
+           "LEFT JOIN runs r ON r.id = f.run_id LEFT JOIN versions v ON v.id = f.version_id")
+
+
+def list_flags(store: Store, flt: FlagFilter | None = None, *, limit: int = 5000) -> list[Flag]:
+    """Flags matching the filter, open ones first, newest first within a status."""
+    flt = flt or FlagFilter()
+    sql, params = _SELECT + " WHERE 1 = 1", []
+    for column, value in (("f.type", flt.type), ("f.status", flt.status),
+                          ("f.run_id", flt.run_id), ("f.source", flt.source),
+                          ("r.task_id", flt.task_id)):
+        if value is not None:
+            sql += f" AND {column} = ?"
+            params.append(value)
+    sql += (" ORDER BY CASE f.status WHEN 'open' THEN 0 ELSE 1 END, f.id DESC LIMIT ?")
+    params.append(limit)
+    return [Flag(**row) for row in store.query(sql, params)]
+
+
+def get_flag(store: Store, flag_id: int) -> Flag:
+    rows = store.query(_SELECT + " WHERE f.id = ?", [flag_id])
+    if not rows:
+        raise FlagError(f"no flag {flag_id}")
+    return Flag(**rows[0])
+
+
+def decide(store: Store, flag_id: int, status: Status, note: str | None = None) -> Flag:
+    """Confirm, dismiss or reopen a flag; the note is kept, the time recorded."""
+    if status not in STATUSES:
+        raise FlagError(f"unknown status {status!r} (use {', '.join(STATUSES)})")
+    get_flag(store, flag_id)
+    with store.transaction():
+        store.db.execute("UPDATE flags SET status = ?, note = ?, decided_at = ? WHERE id = ?",
+                         [status, (note or "").strip() or None,
+                          None if status == "open" else now(), flag_id])
+    return get_flag(store, flag_id)
+
+
+def confirm(store: Store, flag_id: int, note: str | None = None) -> Flag:
+    return decide(store, flag_id, "confirmed", note)
+
+
+def dismiss(store: Store, flag_id: int, note: str | None = None) -> Flag:
+    return decide(store, flag_id, "dismissed", note)
+
+
+def precision(store: Store) -> list[JudgePrecision]:
+    """Per source judge: confirmed / decided over the flags it raised."""
+    out = []
+    for r in store.query(
+            "SELECT source, COUNT(*) AS n, SUM(status = 'confirmed') AS c, "
+            "SUM(status = 'dismissed') AS d, SUM(status = 'open') AS o FROM flags "
+            "GROUP BY source ORDER BY source"):
+        decided = r["c"] + r["d"]
+        out.append(JudgePrecision(source=r["source"], flags=r["n"], confirmed=r["c"],
+                                  dismissed=r["d"], open=r["o"],
+                                  precision=r["c"] / decided if decided else None))
+    return out
+
+
+class EvidenceContext(BaseModel):
+    """The flagged version's text with the evidence located, for 'open in context'."""
+    text: str
+    start: int | None                   # character span of the evidence, None if not found
+    end: int | None
+    line: int | None                    # 1-based line of the evidence
+
+
+def evidence_context(store: Store, flag_id: int) -> EvidenceContext:
+    flag = get_flag(store, flag_id)
+    text = ""
+    if flag.version_id is not None:
+        text = store.scalar("SELECT text FROM versions WHERE id = ?", [flag.version_id]) or ""
+    start = _locate(text, flag.evidence)
+    if start is None:
+        return EvidenceContext(text=text, start=None, end=None, line=None)
+    end = start + len(flag.evidence.strip().strip('"'))
+    return EvidenceContext(text=text, start=start, end=min(end, len(text)),
+                           line=text.count("\n", 0, start) + 1)
+
+
+def _locate(text: str, evidence: str) -> int | None:
+    """Where a quoted piece of evidence sits in the text: exact, then case- and
+    whitespace-insensitive on its first 60 characters."""
+    needle = evidence.strip().strip('"').strip()
+    if not needle or not text:
+        return None
+    at = text.find(needle)
+    if at >= 0:
+        return at
+    squeezed, index, prev_space = [], [], True
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not prev_space:
+                squeezed.append(" ")
+                index.append(i)
+            prev_space = True
+            continue
+        for low in ch.lower():
+            squeezed.append(low)
+            index.append(i)
+        prev_space = False
+    probe = " ".join(needle.lower().split())[:60]
+    at = "".join(squeezed).find(probe)
+    return index[at] if at >= 0 else None

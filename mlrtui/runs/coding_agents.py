@@ -1,0 +1,244 @@
+"""External coding agents (Claude Code, Codex, Gemini CLI) as experiment runners.
+
+Each runs headless in the run's workspace (task.md, idea.md, related_work.md, proposal.md) with
+a time limit, in its own process group. We keep its transcript (its stdout) as a workspace file,
+the cost and tokens it reports as a ledger row (purpose "agent"), every file it produced, and
+one execution record. A CLI that is not on PATH is a clear "not installed" failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlrtui.experiment import workspace
+from mlrtui.experiment.executor import CappedBuffer, ExecResult, record_execution
+from mlrtui.kernel.secrets import known_secrets, redact
+from mlrtui.runs.experiment_loop import ExperimentJob, ExperimentOutcome
+from mlrtui.runs.prompts import fill, load_template
+from mlrtui.store.db import now
+
+TRANSCRIPT_CAP = 16 * 1024 * 1024
+_SECRET_NAME = re.compile(r"(API_KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
+
+
+class AgentUnavailable(Exception):
+    """The agent's command-line tool is not installed."""
+
+
+@dataclass
+class AgentReport:
+    text: str = ""
+    cost_usd: float | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    model: str | None = None
+    error: str | None = None
+
+
+def _json_objects(text: str) -> list[dict]:
+    """Every JSON object of a stdout that is one object or JSON lines; junk lines skipped."""
+    text = text.strip()
+    with contextlib.suppress(ValueError):
+        whole = json.loads(text)
+        return [whole] if isinstance(whole, dict) else []
+    out = []
+    for line in text.splitlines():
+        with contextlib.suppress(ValueError):
+            obj = json.loads(line)
+            if isinstance(obj, dict):
+                out.append(obj)
+    return out
+
+
+def _int(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) else None
+
+
+class CodingAgent:
+    name = ""
+    binary = ""
+    key_envs: tuple[str, ...] = ()
+
+    def argv(self, binary: str, prompt: str) -> list[str]:
+        raise NotImplementedError
+
+    def parse(self, stdout: str) -> AgentReport:
+        raise NotImplementedError
+
+    def installed(self) -> str | None:
+        """The executable's path, or None when it is not on PATH."""
+        return shutil.which(self.binary)
+
+
+class ClaudeCode(CodingAgent):
+    name, binary, key_envs = "claude", "claude", ("ANTHROPIC_API_KEY",)
+
+    def argv(self, binary: str, prompt: str) -> list[str]:
+        return [binary, "-p", prompt, "--output-format", "json",
+                "--dangerously-skip-permissions"]
+
+    def parse(self, stdout: str) -> AgentReport:
+        objs = [o for o in _json_objects(stdout) if o.get("type", "result") == "result"]
+        if not objs:
+            return AgentReport(error="no JSON result in the output")
+        o = objs[-1]
+        usage = o.get("usage") if isinstance(o.get("usage"), dict) else {}
+        tokens_in = sum(_int(usage.get(k)) or 0 for k in (
+            "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
+        cost = o.get("total_cost_usd", o.get("cost_usd"))
+        return AgentReport(text=str(o.get("result") or ""),
+                           cost_usd=float(cost) if isinstance(cost, int | float) else None,
+                           input_tokens=tokens_in or None,
+                           output_tokens=_int(usage.get("output_tokens")), model=o.get("model"),
+                           error=str(o.get("subtype")) if o.get("is_error") else None)
+
+
+class Codex(CodingAgent):
+    name, binary, key_envs = "codex", "codex", ("OPENAI_API_KEY", "CODEX_API_KEY")
+
+    def argv(self, binary: str, prompt: str) -> list[str]:
+        return [binary, "exec", "--json", "--skip-git-repo-check", "--full-auto", prompt]
+
+    def parse(self, stdout: str) -> AgentReport:
+        report = AgentReport(input_tokens=0, output_tokens=0)
+        for o in _json_objects(stdout):
+            kind = o.get("type")
+            item = o.get("item") if isinstance(o.get("item"), dict) else {}
+            if kind == "item.completed" and item.get("type") in ("agent_message",
+                                                                 "assistant_message"):
+                report.text = str(item.get("text") or report.text)
+            elif kind == "turn.completed" and isinstance(o.get("usage"), dict):
+                report.input_tokens += _int(o["usage"].get("input_tokens")) or 0
+                report.output_tokens += _int(o["usage"].get("output_tokens")) or 0
+            elif kind in ("turn.failed", "error"):
+                err = o.get("error") if isinstance(o.get("error"), dict) else o
+                report.error = str(err.get("message") or kind)
+        return report
+
+
+class GeminiCli(CodingAgent):
+    name, binary, key_envs = "gemini", "gemini", ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+
+    def argv(self, binary: str, prompt: str) -> list[str]:
+        return [binary, "-p", prompt, "--output-format", "json", "--yolo"]
+
+    def parse(self, stdout: str) -> AgentReport:
+        objs = _json_objects(stdout)
+        if not objs:
+            return AgentReport(error="no JSON in the output")
+        o = objs[-1]
+        report = AgentReport(text=str(o.get("response") or ""))
+        models = (o.get("stats") or {}).get("models") if isinstance(o.get("stats"), dict) else None
+        if isinstance(models, dict) and models:
+            report.model = next(iter(models))
+            toks = [m.get("tokens", {}) for m in models.values() if isinstance(m, dict)]
+            report.input_tokens = sum(_int(t.get("prompt")) or 0 for t in toks)
+            report.output_tokens = sum(_int(t.get("candidates")) or 0 for t in toks)
+        if isinstance(o.get("error"), dict):
+            report.error = str(o["error"].get("message") or o["error"])
+        return report
+
+
+AGENTS: dict[str, CodingAgent] = {a.name: a for a in (ClaudeCode(), Codex(), GeminiCli())}
+
+
+def agent_env(agent: CodingAgent) -> dict[str, str]:
+    """The caller's environment without other tools' secrets; the agent keeps its own key."""
+    return {k: v for k, v in os.environ.items()
+            if not _SECRET_NAME.search(k) or k in agent.key_envs}
+
+
+async def _run_process(argv: list[str], cwd: Path, env: dict[str, str],
+                       timeout_s: float) -> tuple[int | None, bool, CappedBuffer, CappedBuffer]:
+    proc = await asyncio.create_subprocess_exec(
+        *argv, cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True)
+    out, err = CappedBuffer(TRANSCRIPT_CAP), CappedBuffer()
+
+    async def pump(stream: asyncio.StreamReader | None, buf: CappedBuffer) -> None:
+        while stream is not None and (chunk := await stream.read(65536)):
+            buf.feed(chunk)
+
+    pumps = asyncio.gather(pump(proc.stdout, out), pump(proc.stderr, err))
+    timed_out = False
+    try:
+        await asyncio.wait_for(proc.wait(), timeout_s)
+    except TimeoutError:
+        timed_out = True
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    await proc.wait()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(pumps, 2)
+    return proc.returncode, timed_out, out, err
+
+
+def _ledger_row(job: ExperimentJob, agent: CodingAgent, report: AgentReport, latency: float,
+                ok: bool) -> str:
+    key = uuid.uuid4().hex
+    with job.store.transaction():
+        job.store.insert("llm_calls", {
+            "call_key": key, "attempt": 1, "run_id": job.run_id, "batch_id": job.batch_id,
+            "task_id": job.task_id, "stage": "experiment", "purpose": "agent",
+            "provider": agent.name, "model": report.model or agent.name,
+            "input_tokens": report.input_tokens, "output_tokens": report.output_tokens,
+            "cost_usd": report.cost_usd,
+            "price_source": f"reported by {agent.name}" if report.cost_usd is not None else None,
+            "latency_s": round(latency, 3), "status": "ok" if ok else "error",
+            "error": report.error, "created_at": now()})
+    return key
+
+
+async def run_agent(job: ExperimentJob, agent: CodingAgent) -> ExperimentOutcome:
+    """Run one coding agent on the workspace; raises AgentUnavailable when not installed."""
+    ws = workspace.prepare(job.run_id, job.inputs, job.workspace)
+    command = f"{agent.binary} (headless)"
+    binary = agent.installed()
+    if binary is None:
+        reason = f"{agent.name} is not installed ('{agent.binary}' not found on PATH)"
+        record_execution(job.store, job.run_id, ExecResult(
+            command, str(ws), None, "error", reason, 0.0, "", "", now(), executor=agent.name))
+        raise AgentUnavailable(reason)
+    system, user = load_template("agent")
+    prompt = fill("\n\n".join(p for p in (system, user) if p), {"timeout": f"{job.timeout_s:g}"})
+    started, t0 = now(), time.monotonic()
+    code, timed_out, out, err = await _run_process(agent.argv(binary, prompt), ws,
+                                                   agent_env(agent), job.timeout_s)
+    secrets = known_secrets(job.client.settings)
+    stdout, stderr = redact(out.text(), secrets), redact(err.text(), secrets)
+    (ws / f"transcript_{agent.name}.json").write_text(stdout, encoding="utf-8")
+    report = agent.parse(stdout)
+    status = "timeout" if timed_out else "ok" if code == 0 and not report.error else "failed"
+    reason = (f"time limit of {job.timeout_s:g}s exceeded" if timed_out else report.error
+              or (f"exit code {code}" if code else None))
+    latency = time.monotonic() - t0
+    result = ExecResult(" ".join([agent.binary, *agent.argv(binary, "<prompt>")[1:]]), str(ws),
+                        code, status, reason, round(latency, 3), stdout[-65536:],
+                        stderr[-65536:], started, executor=agent.name,
+                        sandbox={"isolation": "process group and time limit only"})
+    eid = record_execution(job.store, job.run_id, result)
+    outcome = ExperimentOutcome(text="", execution_ids=[eid], author=agent.name)
+    outcome.call_keys.append(_ledger_row(job, agent, report, latency, status == "ok"))
+    outcome.cost_usd = report.cost_usd or 0.0
+    results_md = next((p for p in (ws / "results.md", ws / "results" / "results.md")
+                       if p.is_file()), None)
+    text = results_md.read_text(encoding="utf-8", errors="replace") if results_md else ""
+    if not text.strip():
+        text = report.text or f"The {agent.name} agent produced no results ({reason or status})."
+        (ws / "results.md").write_text(text, encoding="utf-8")
+    workspace.collect(job.store, job.run_id, ws, eid)
+    outcome.text = text
+    outcome.note = f"{agent.name}: {status}" + (f" ({reason})" if reason else "")
+    return outcome
