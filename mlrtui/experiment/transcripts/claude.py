@@ -20,7 +20,7 @@ from .model import Transcript
 def parse_claude(raw: bytes | str, source: str = "", root: str | None = None) -> Transcript:
     """Parse any Claude Code output; `root` is the workspace root (see `model.resolve`)."""
     text = as_text(raw).lstrip("\ufeff").strip()
-    t = Transcript(agent="claude-code", format="unknown", source=source)
+    t = Transcript(agent="claude-code", format="unknown", source=source, root=root)
     if not text:
         t.problem("empty transcript")
         return t
@@ -108,7 +108,7 @@ class _Reader:
                 if isinstance(ev.get("cwd"), str):
                     self.t.workdir = self.calls.cwd = ev["cwd"]
                     if self.root is None:
-                        self.calls.root = ev["cwd"]
+                        self.calls.root = self.t.root = ev["cwd"]
             elif kind == "assistant":
                 self.assistant(msg)
             elif kind == "user":

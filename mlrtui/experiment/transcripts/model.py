@@ -62,6 +62,7 @@ class Transcript:
     session_id: str | None = None
     final_text: str | None = None
     workdir: str | None = None  # the agent's starting directory, when stated
+    root: str | None = None  # the workspace root rel_paths are relative to (see `resolve`)
     tool_calls: int = 0  # every tool call, incl. reads and to-do updates
     executions: list[Execution] = field(default_factory=list)
     writes: list[FileWrite] = field(default_factory=list)

@@ -39,6 +39,7 @@ class Run:
     script: str | None = None  # absolute when resolvable, else as written
     module: str | None = None
     code: str | None = None
+    cwd: str | None = None  # where it ran (relative paths in its code start there)
 
 
 @dataclass
@@ -218,22 +219,22 @@ def _add(res: ShellScan, path: str, tool: str, content: str | None, append: bool
 
 def _run(res: ShellScan, name: str, args: list[str], heredoc: str | None) -> None:
     if name.startswith("./"):
-        res.runs.append(Run(script=_abs(name, res.cwd) or name))
+        res.runs.append(Run(script=_abs(name, res.cwd) or name, cwd=res.cwd))
         return
     it = iter(args)
     for a in it:
         if a == "-m":
-            res.runs.append(Run(module=next(it, None)))
+            res.runs.append(Run(module=next(it, None), cwd=res.cwd))
             return
         if a == "-c":
-            res.runs.append(Run(code=next(it, None)))
+            res.runs.append(Run(code=next(it, None), cwd=res.cwd))
             return
         if a == "-":
-            res.runs.append(Run(code=heredoc))
+            res.runs.append(Run(code=heredoc, cwd=res.cwd))
             return
         if a.startswith("-"):
             continue
-        res.runs.append(Run(script=_abs(a, res.cwd) or a))
+        res.runs.append(Run(script=_abs(a, res.cwd) or a, cwd=res.cwd))
         return
     if heredoc is not None:
-        res.runs.append(Run(code=heredoc))
+        res.runs.append(Run(code=heredoc, cwd=res.cwd))
