@@ -17,7 +17,7 @@ from .model import Execution, FileWrite, Transcript, resolve
 from .shell import scan
 
 _EVENT = re.compile(r"^\[(\d{4}-\d\d-\d\dT[\d:.]+Z?)\] ?(.*)$")
-_DONE = re.compile(r"^(.*) (?:succeeded|exited (-?\d+)) in ([\dhms.]+):$", re.S)
+_DONE = re.compile(r"^(.*) (?:succeeded|exited (-?\d+)) in ([\dhms.]+):$", re.DOTALL)
 _IN_DIR = re.compile(r" in (/\S*)$")
 _PATCH_DONE = re.compile(r"^apply_patch\(.*\) exited (-?\d+) in ")
 _FILE = re.compile(r"^([AMD]) (\S.*)$")

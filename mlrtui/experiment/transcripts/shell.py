@@ -1,8 +1,9 @@
-"""Read a shell command the way a reviewer would: which files it writes, what it runs, what it moves.
+"""Read a shell command like a reviewer would: which files it writes, what it runs and moves.
 
-Agents often create files through the shell instead of a write tool (`cat > f <<'EOF'`, `echo x > f`,
-`... | tee f`), and their scripts produce results through redirects (`python run.py > log.txt`).
-This is a best-effort static reading (no expansion of variables or globs), stdlib `shlex` only.
+Agents often create files through the shell instead of a write tool (`cat > f <<'EOF'`,
+`echo x > f`, `... | tee f`), and their scripts produce results through redirects
+(`python run.py > log.txt`). A best-effort static reading: no expansion of variables or
+globs, stdlib `shlex` only.
 """
 
 from __future__ import annotations
@@ -163,15 +164,18 @@ def _strip_wrappers(words: list[str]) -> list[str]:
     return words
 
 
+_Typed = tuple[str, str | None]  # (tool, content) of text the agent spelled out
+
+
 def _simple(res: ShellScan, words: list[str], redirs: list[tuple[str, str]],
-            heredoc: str | None, upstream: tuple[str, str | None] | None) -> tuple[str, str | None] | None:
+            heredoc: str | None, upstream: _Typed | None) -> _Typed | None:
     """Record one simple command; return (tool, content) if its stdout is agent-typed text."""
     words = _strip_wrappers(words)
     if not words and not redirs:
         return None
     name = words[0] if words else ""
     args = words[1:]
-    typed: tuple[str, str | None] | None = None
+    typed: _Typed | None = None
     if name == "cd":
         res.cwd = _abs(args[0], res.cwd) if args and args[0] != "-" else None
         return None
@@ -201,7 +205,7 @@ def _simple(res: ShellScan, words: list[str], redirs: list[tuple[str, str]],
     elif _PY.match(name) or name in ("bash", "sh") or name.startswith("./"):
         _run(res, name, args, heredoc)
     for op, target in redirs:
-        if target.startswith("/dev/") or target.startswith("&"):
+        if target.startswith(("/dev/", "&")):
             continue
         append = op.endswith(">>")
         if typed is not None:
