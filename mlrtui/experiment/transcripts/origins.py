@@ -85,7 +85,8 @@ class _Origins:
             if path == rel or (posixpath.dirname(path) == folder and path.endswith(".py")):
                 text = "\n".join(w.content or "" for w in writes if w.order < before)
                 if text:
-                    out.append((path, text, run.cwd))
+                    label = path if path == rel else f"{rel} (module {path} beside it)"
+                    out.append((label, text, run.cwd))
         return out
 
     def all(self, files: Iterable[str]) -> dict[str, Origin]:
