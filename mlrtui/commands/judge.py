@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,7 @@ from mlrtui.judge.rubrics import (
 )
 
 if TYPE_CHECKING:
-    from mlrtui.judge.judging import JudgeSummary, JudgeTarget
-    from mlrtui.judge.rubrics import Rubric
+    from mlrtui.services.judging import JudgeReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="judge again what was already judged")
     p.add_argument("--rubrics", action="store_true", help="list the rubrics and exit")
     p.add_argument("--show", type=int, metavar="REVIEW", help="print one review and exit")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON line per judged item (run, judge, status, reviews, overall)")
     p.set_defaults(handler=handle)
 
 
@@ -79,50 +81,49 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     judges = [j.strip() for j in (args.judges.split(",") if args.judges else settings.judges)
               if j.strip()]
     check_models(settings, judges, "judge model")
-    from mlrtui.judge.judging import find_targets
+    from mlrtui.services.judging import JudgeRequest, JudgeService, targets_for
 
-    targets = find_targets(ctx.store, rubric, task_globs=args.task, run_ids=args.run,
-                           models=args.model)
+    targets = targets_for(ctx.store, rubric, task_globs=args.task, run_ids=args.run,
+                          models=args.model)
     if not targets:
         print(f"nothing to judge: no run has a current {rubric.target_stage} version "
               "matching the filters")
         return 0
-    summary = asyncio.run(_judge(ctx, rubric, judges, targets, args))
-    return _print_summary(ctx, summary)
+    req = JudgeRequest(rubric=rubric, judges=judges, targets=targets, force=args.force,
+                       budget_usd=args.budget, concurrency=args.concurrency,
+                       max_tokens=args.max_tokens)
+    report = asyncio.run(JudgeService(ctx.store, settings, progress=LineProgress()).run(req))
+    _print_report(report, as_json=args.json)
+    return report.exit_code
 
 
-async def _judge(ctx: Context, rubric: Rubric, judges: list[str], targets: list[JudgeTarget],
-                 args: argparse.Namespace) -> JudgeSummary:
-    from mlrtui.judge.judging import judge_batch
-    from mlrtui.providers.client import LLMClient
-
-    client = LLMClient(ctx.store, ctx.settings)
-    try:
-        return await judge_batch(ctx.store, ctx.settings, client, rubric, judges, targets,
-                                 force=args.force, budget_usd=args.budget,
-                                 concurrency=args.concurrency, max_tokens=args.max_tokens,
-                                 progress=LineProgress())
-    finally:
-        await client.aclose()
-
-
-def _print_summary(ctx: Context, summary: JudgeSummary) -> int:
-    cost = ctx.store.scalar("SELECT SUM(cost_usd) FROM llm_calls WHERE batch_id = ?",
-                            [summary.batch_id])
+def _print_report(report: JudgeReport, *, as_json: bool) -> None:
+    summary = report.summary
+    if as_json:
+        for o in summary.outcomes:
+            print(json.dumps({"batch": report.batch_id, "run": o.run_id, "task": o.task_id,
+                              "judge": o.judge, "status": o.status, "reviews": o.review_ids,
+                              "overall": o.overall, "flags": o.flags, "error": o.error}))
+        return
     counts = ", ".join(f"{s} {summary.count(s)}" for s in
                        ("ok", "repaired", "invalid", "failed", "skipped") if summary.count(s))
+    cost = f"${report.cost_usd:.4f}" if report.cost_usd is not None else "unpriced"
+    if report.unpriced and report.cost_usd is not None:
+        cost += f" (+{report.unpriced} unpriced calls)"
     print(f"batch {summary.batch_id}: {len(summary.outcomes)} of "
           f"{summary.targets * len(summary.judges)} reviews ({counts or 'none'}), "
-          f"{summary.flags} flag(s), cost {f'${cost:.4f}' if cost is not None else 'unpriced'}")
+          f"{summary.flags} flag(s), cost {cost}")
     for o in summary.outcomes:
-        if o.status in ("invalid", "failed") or o.retried:
-            ids = ",".join(str(i) for i in o.review_ids) or "-"
-            note = " (retried)" if o.retried else ""
-            print(f"  {o.task_id} run {o.run_id} {o.judge}: {o.status}{note}; "
-                  f"review(s) {ids}; {o.error or ''}")
+        if o.status == "skipped":
+            continue
+        ids = ",".join(str(i) for i in o.review_ids) or "-"
+        score = f"overall {o.overall:g}" if o.overall is not None else "no score"
+        note = " (retried)" if o.retried else ""
+        error = f"; {o.error}" if o.status in ("invalid", "failed") and o.error else ""
+        print(f"  {o.task_id} run {o.run_id} {o.judge}: {o.status}{note}, {score}; "
+              f"review(s) {ids}{error}")
     if summary.stopped:
         print(f"stopped early: {summary.stopped}")
-    return 0 if not (summary.count("failed") or summary.count("invalid")) else 1
 
 
 def _list_rubrics() -> int:

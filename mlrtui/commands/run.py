@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import fnmatch
 import json
 import signal
 import sys
 
-from mlrtui.commands import Context, Fatal, check_models
-from mlrtui.kernel.progress import ProgressSink
-from mlrtui.runs import versions as V
+from mlrtui.commands import Context, check_models
+from mlrtui.kernel.vocab import STAGES
 from mlrtui.runs.coding_agents import AGENTS
-from mlrtui.runs.pipeline import Pipeline, Summary
-from mlrtui.runs.stage_runner import StageRunner
-from mlrtui.store.db import Store, now
+from mlrtui.services.stages import StageReport, StageRequest, StageService, check_stages
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--task", nargs="+", required=True, metavar="GLOB",
                    help="task ids or globs, e.g. 'iclr2025_*'")
     p.add_argument("--model", nargs="+", metavar="M", help="model names (default: the config's)")
-    p.add_argument("--stages", default=",".join(V.STAGES),
+    p.add_argument("--stages", default=",".join(STAGES),
                    help="comma-separated stages (default: all five)")
     p.add_argument("--mode", choices=["stepwise", "end-to-end"], default="stepwise")
     p.add_argument("--agent", choices=["builtin", *AGENTS], default="builtin",
@@ -37,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--budget", type=float, metavar="USD", help="cap for this batch")
     p.add_argument("--force", action="store_true", help="re-run stages that are up to date")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON line per stage outcome (run, stage, status, version, cost)")
     p.set_defaults(handler=handle)
 
 
@@ -78,76 +76,54 @@ class BarProgress:
             self.bar.stop()
 
 
-def select_tasks(store: Store, patterns: list[str]) -> list[str]:
-    ids = [r["id"] for r in store.query("SELECT id FROM tasks ORDER BY id")]
-    chosen = [i for i in ids if any(fnmatch.fnmatchcase(i, p) for p in patterns)]
-    if not chosen:
-        raise Fatal(f"no task matches {' '.join(patterns)} ({len(ids)} tasks in the database; "
-                    "import some with `mlrtui import`)")
-    return chosen
-
-
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
-    for s in stages:
-        if s not in V.STAGES:
-            raise Fatal(f"unknown stage {s!r}; stages: {', '.join(V.STAGES)}")
+    stages = check_stages([s.strip() for s in args.stages.split(",") if s.strip()])
     models = args.model or [ctx.settings.default_model]
     check_models(ctx.settings, models)
-    store = ctx.store  # opening it loads the example tasks on first start
-    task_ids = select_tasks(store, args.task)
-    budget = args.budget if args.budget is not None else ctx.settings.batch_budget_usd
-    with store.transaction():
-        batch_id = store.insert("batches", {
-            "kind": "run", "budget_usd": budget, "status": "running", "created_at": now(),
-            "args": json.dumps({"tasks": args.task, "models": models, "stages": stages,
-                                "mode": args.mode, "agent": args.agent, "force": args.force})})
+    req = StageRequest(stages=stages, tasks=args.task, models=models, mode=args.mode,
+                       agent=args.agent, force=args.force, concurrency=args.concurrency,
+                       budget_usd=args.budget)
     progress = BarProgress(enabled=not args.quiet and sys.stderr.isatty())
-    summary = asyncio.run(_run(ctx, args, task_ids, models, stages, int(batch_id), progress))
-    status = "cancelled" if summary.cancelled_by_user else "done"
-    with store.transaction():
-        store.db.execute("UPDATE batches SET status=?, finished_at=? WHERE id=?",
-                         [status, now(), batch_id])
-    _print_summary(store, summary, int(batch_id))
-    if summary.cancelled_by_user:
-        return 130
-    return 1 if summary.failures else 0
+    service = StageService(ctx.store, ctx.settings, progress=progress)
+    report = asyncio.run(_run(service, req))
+    _print_report(report, as_json=args.json)
+    return report.exit_code
 
 
-async def _run(ctx: Context, args: argparse.Namespace, task_ids: list[str], models: list[str],
-               stages: list[str], batch_id: int, progress: ProgressSink) -> Summary:
-    from mlrtui.providers.client import LLMClient
-
-    client = LLMClient(ctx.store, ctx.settings)
-    runner = StageRunner(ctx.store, ctx.settings, client, batch_id=batch_id,
-                         agent=None if args.agent == "builtin" else args.agent)
-    pipeline = Pipeline(runner, concurrency=args.concurrency or ctx.settings.concurrency,
-                        progress=progress, force=args.force)
+async def _run(service: StageService, req: StageRequest) -> StageReport:
+    """The service, with Ctrl-C as a clean stop (a second Ctrl-C aborts at once)."""
     loop = asyncio.get_running_loop()
 
     def on_sigint() -> None:
         print("\nmlrtui: stopping (Ctrl-C again to abort at once)", file=sys.stderr)
-        pipeline.cancel()
+        service.cancel()
         loop.remove_signal_handler(signal.SIGINT)
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
     loop.add_signal_handler(signal.SIGINT, on_sigint)
     try:
-        runs = pipeline.runs_for(task_ids, models, args.mode,
-                                 agent=None if args.agent == "builtin" else args.agent)
-        return await pipeline.run(runs, stages, args.mode)
+        return await service.run(req)
     finally:
         loop.remove_signal_handler(signal.SIGINT)
-        await client.aclose()
 
 
-def _print_summary(store: Store, summary: Summary, batch_id: int) -> None:
-    spent = store.scalar("SELECT SUM(cost_usd) FROM llm_calls WHERE batch_id=?", [batch_id])
-    unpriced = store.scalar("SELECT count(*) FROM llm_calls WHERE batch_id=? AND cost_usd IS "
-                            "NULL AND status='ok'", [batch_id])
-    print(f"batch {batch_id}: {summary.line()}")
-    extra = f" (+{unpriced} unpriced calls)" if unpriced else ""
-    print(f"ledger cost: ${spent or 0:.4f}{extra}")
+def _print_report(report: StageReport, *, as_json: bool) -> None:
+    summary = report.summary
+    if as_json:
+        for o in summary.outcomes:
+            print(json.dumps({"batch": report.batch_id, "run": o.run_id, "task": o.task_id,
+                              "model": o.model, "stage": o.stage, "status": o.status,
+                              "version": o.version_id, "cost_usd": round(o.cost_usd, 6),
+                              "error": o.error}))
+        return
+    print(f"batch {report.batch_id}: {summary.line()}")
+    extra = f" (+{report.unpriced} unpriced calls)" if report.unpriced else ""
+    print(f"ledger cost: ${report.cost_usd or 0:.4f}{extra}")
+    made = [o for o in summary.outcomes if o.status == "done"]
+    for o in made[:50]:
+        print(f"  run {o.run_id} {o.task_id} [{o.model}] {o.stage}: version {o.version_id}")
+    if len(made) > 50:
+        print(f"  ... and {len(made) - 50} more versions")
     if summary.cancelled_by_user:
         print("stopped by Ctrl-C: run the same command again to continue")
     failures = summary.failures

@@ -7,9 +7,10 @@ concurrent calls cannot jointly slip past a cap.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,6 +28,44 @@ class BudgetExceeded(Exception):
         name = f"{scope} {scope_id}" if scope_id is not None else scope
         super().__init__(f"{name} budget ${cap:.2f} would be exceeded: spent ${spent:.4f}, "
                          f"next call may cost up to ${estimate:.4f}")
+
+
+# Asked when a call would cross a cap: True once the cap was raised (the call is tried again).
+OnBudget = Callable[[BudgetExceeded], Awaitable[bool]]
+
+
+class BudgetGate:
+    """The one budget-stop rule of every long operation (stages and judging alike).
+
+    When a call would cross a cap, the operation's `on_budget` hook is asked, one call at a
+    time; concurrent calls stopped by the same cap do not ask again once it was raised. No
+    hook, or a hook that declines, stops the operation: `stopped` says why.
+    """
+
+    def __init__(self, on_budget: OnBudget | None) -> None:
+        self.on_budget = on_budget
+        self.raised = 0                 # caps raised through the hook so far
+        self.stopped: BudgetExceeded | None = None
+        self._asking = asyncio.Lock()
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.stopped is not None
+
+    async def go_on(self, exc: BudgetExceeded, seen: int) -> bool:
+        """After `exc` (the caller saw `raised == seen` before its call): True to try again."""
+        if self.on_budget is not None and not self.is_stopped:
+            async with self._asking:
+                if self.is_stopped:
+                    return False
+                if self.raised != seen:
+                    return True         # another call raised the cap meanwhile
+                if await self.on_budget(exc):
+                    self.raised += 1
+                    return True
+        if self.stopped is None:
+            self.stopped = exc
+        return False
 
 
 class Budget:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from mlrtui.config import Settings
-from mlrtui.costs.budget import BudgetExceeded
+from mlrtui.costs.batches import close_batch
+from mlrtui.costs.batches import open_batch as open_batch_row
+from mlrtui.costs.budget import BudgetExceeded, BudgetGate, OnBudget
 from mlrtui.judge.flags import flags_from_reply
 from mlrtui.judge.inputs import build_messages
 from mlrtui.judge.reply import CheckedReply, check_reply
@@ -30,9 +31,6 @@ from mlrtui.providers.client import CallContext, CallFailed, LLMClient
 from mlrtui.store.db import Store, now
 
 RAW_ECHO = 2_000        # characters of a bad reply quoted back to the judge on the retry
-
-# Asked when a call would cross a budget cap: True once the cap was raised (the call is retried).
-OnBudget = Callable[[BudgetExceeded], Awaitable[bool]]
 
 
 class JudgeTarget(BaseModel):
@@ -193,55 +191,39 @@ async def judge_one(store: Store, client: LLMClient, rubric: Rubric, judge: str,
 def open_batch(store: Store, rubric: Rubric, judges: list[str], targets: list[JudgeTarget], *,
                force: bool = False, budget_usd: float | None = None) -> int:
     """The batches row a judging batch records into; `budget_usd` is its cap."""
-    with store.transaction():
-        return int(store.insert("batches", {
-            "kind": "judge", "budget_usd": budget_usd, "created_at": now(),
-            "args": json.dumps({"rubric": rubric.id, "judges": judges,
-                                "runs": [t.run_id for t in targets], "force": force})}))
+    return open_batch_row(store, "judge", {"rubric": rubric.id, "judges": judges,
+                                           "runs": [t.run_id for t in targets],
+                                           "force": force}, budget_usd)
 
 
 async def judge_batch(store: Store, settings: Settings, client: LLMClient, rubric: Rubric,
                       judges: list[str], targets: list[JudgeTarget], *, force: bool = False,
                       budget_usd: float | None = None, concurrency: int | None = None,
                       max_tokens: int | None = None, progress: ProgressSink | None = None,
-                      batch_id: int | None = None,
-                      on_budget: OnBudget | None = None) -> JudgeSummary:
+                      batch_id: int | None = None, on_budget: OnBudget | None = None,
+                      gate: BudgetGate | None = None) -> JudgeSummary:
     """Judge every target with every judge, bounded in concurrency, recorded as one batch.
 
     `batch_id`: record into this row from `open_batch` (e.g. one the caller built a Budget for)
-    rather than a new one. `on_budget`: asked, one call at a time, when a call would cross a
-    cap; True (the cap was raised) tries the call again, False stops the batch as without it.
+    rather than a new one. `on_budget` (or an operation's `gate` holding it): asked, one call
+    at a time, when a call would cross a cap; True (the cap was raised) tries the call again,
+    False stops the batch as without it. Closing the batch row is the operation's when it gave
+    `gate`.
     """
     progress = progress or NullProgress()
+    owns_batch = gate is None          # an Operation closes its own batch row
     if batch_id is None:
         batch_id = open_batch(store, rubric, judges, targets, force=force, budget_usd=budget_usd)
     summary = JudgeSummary(batch_id=batch_id, rubric_id=rubric.id, judges=judges,
                            targets=len(targets))
-    gate = asyncio.Semaphore(max(1, concurrency or settings.concurrency))
-    stop = asyncio.Event()
-    asking = asyncio.Lock()
-    raised = 0                         # caps raised through on_budget so far
+    budget_gate = gate or BudgetGate(on_budget)
+    slots = asyncio.Semaphore(max(1, concurrency or settings.concurrency))
     jobs = [(t, j) for t in targets for j in judges]
     progress.start(len(jobs), f"judging {rubric.id}")
 
-    async def go_on(exc: BudgetExceeded, seen: int) -> bool:
-        """After a crossed cap: True to try again (a cap was raised since the call was tried,
-        or on_budget raises one now), False to stop."""
-        nonlocal raised
-        if on_budget is None:
-            return False
-        async with asking:
-            if stop.is_set():
-                return False
-            if raised == seen:
-                if not await on_budget(exc):
-                    return False
-                raised += 1
-            return True
-
     async def one(target: JudgeTarget, judge: str) -> None:
-        async with gate:
-            if stop.is_set():
+        async with slots:
+            if budget_gate.is_stopped:
                 return
             model = _judge_model(client, judge)
             if not force and model and already_judged(store, target, model, rubric):
@@ -249,17 +231,15 @@ async def judge_batch(store: Store, settings: Settings, client: LLMClient, rubri
                                        judge=model, status="skipped")
             else:
                 while True:
-                    seen = raised
+                    seen = budget_gate.raised
                     try:
                         outcome = await judge_one(store, client, rubric, judge, target,
                                                   batch_id=batch_id, max_tokens=max_tokens)
                         break
                     except BudgetExceeded as exc:
-                        if await go_on(exc, seen):
+                        if await budget_gate.go_on(exc, seen):
                             continue
-                        if not stop.is_set():
-                            summary.stopped = str(exc)
-                        stop.set()
+                        summary.stopped = str(budget_gate.stopped)
                         return
             summary.outcomes.append(outcome)
             if outcome.status in ("failed", "invalid"):
@@ -273,9 +253,8 @@ async def judge_batch(store: Store, settings: Settings, client: LLMClient, rubri
         status = "stopped" if summary.stopped else "done"
     finally:
         progress.finish()
-        with store.transaction():
-            store.db.execute("UPDATE batches SET status = ?, finished_at = ? WHERE id = ?",
-                             [status, now(), batch_id])
+        if owns_batch:
+            close_batch(store, batch_id, status)
     return summary
 
 

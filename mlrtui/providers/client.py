@@ -121,6 +121,16 @@ class LLMClient:
             self._budgets[key] = Budget.for_ids(self.store, self.settings, *key)
         return self._budgets[key]
 
+    def apply_cap(self, scope: str, scope_id: int | None, cap: float) -> None:
+        """A cap was raised while calls run: every live budget of that scope sees it at once."""
+        for budget in [self.budget, *self._budgets.values()]:
+            if budget is None:
+                continue
+            if scope == "run" and budget.run_id in (scope_id, None):
+                budget.run_cap = cap
+            elif scope == "batch" and budget.batch_id in (scope_id, None):
+                budget.batch_cap = cap
+
     @staticmethod
     def _effective(cfg: ModelConfig, request: Request) -> Request:
         return replace(request, max_tokens=max(1, min(request.max_tokens, cfg.max_tokens)))

@@ -13,10 +13,23 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from mlrtui.costs.budget import BudgetGate
 from mlrtui.kernel.progress import NullProgress, ProgressSink
 from mlrtui.runs import versions as V
 from mlrtui.runs.stage_runner import StageOutcome, StageRunner
+
+
+class StageListener(Protocol):
+    """Who watches stages as they run (the console's job): the stage a run starts, each piece
+    of the model's streamed text, and the experiment's events between replies."""
+
+    def stage_started(self, run_id: int, stage: str) -> None: ...
+
+    def stage_text(self, run_id: int, piece: str) -> None: ...
+
+    def stage_event(self, run_id: int, line: str) -> None: ...
 
 
 @dataclass
@@ -45,8 +58,12 @@ class Pipeline:
     """Schedules StageRunner.run_stage over many runs."""
 
     def __init__(self, runner: StageRunner, *, concurrency: int = 4,
-                 progress: ProgressSink | None = None, force: bool = False) -> None:
+                 progress: ProgressSink | None = None, force: bool = False,
+                 gate: BudgetGate | None = None,
+                 listener: StageListener | None = None) -> None:
         self.runner = runner
+        self.gate = gate or BudgetGate(None)
+        self.listener = listener
         self.store = runner.store
         self.concurrency = max(1, concurrency)
         self.progress = progress or NullProgress()
@@ -117,7 +134,7 @@ class Pipeline:
             async with sem:
                 if self._cancelled:
                     return self._advance(out)
-                out = await self.runner.run_stage(run, stage, force=self.force)
+                out = await self._run_stage(run, stage)
         except asyncio.CancelledError:
             out.status = "cancelled"
             return self._advance(out)
@@ -127,6 +144,16 @@ class Pipeline:
                 self._stop_reason = f"batch budget reached ({out.error})"
             self.progress.problem(f"{run.task_id}/{run.model}/{stage}", out.error or "failed")
         return self._advance(out)
+
+    async def _run_stage(self, run: V.Run, stage: V.Stage) -> StageOutcome:
+        watch = self.listener
+        if watch is None:
+            return await self.runner.run_stage(run, stage, force=self.force, gate=self.gate)
+        watch.stage_started(run.id, stage)
+        return await self.runner.run_stage(
+            run, stage, force=self.force, gate=self.gate,
+            on_text=lambda piece: watch.stage_text(run.id, piece),
+            on_event=lambda line: watch.stage_event(run.id, line))
 
     def _advance(self, out: StageOutcome) -> StageOutcome:
         self.progress.advance(1, f"{out.task_id} {out.stage}: {out.status}")

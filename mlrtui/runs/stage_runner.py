@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from mlrtui.config import Settings
-from mlrtui.costs.budget import BudgetExceeded
+from mlrtui.costs.budget import BudgetExceeded, BudgetGate
 from mlrtui.experiment import workspace
 from mlrtui.experiment.executor import Executor
 from mlrtui.experiment.sandbox import SandboxExecutor
@@ -48,7 +48,8 @@ class StageOutcome:
     version_id: int | None = None
     cost_usd: float = 0.0
     error: str | None = None
-    budget_scope: str | None = None       # "batch" when the batch cap stopped it
+    budget_scope: str | None = None       # "run" / "batch": the cap that stopped it
+    budget: BudgetExceeded | None = None  # ... and the stop itself (cap, spent, estimate)
 
 
 class StageRunner:
@@ -105,25 +106,35 @@ class StageRunner:
     # -- running ------------------------------------------------------------------------------
     async def run_stage(self, run: V.Run, stage: str, *, force: bool = False,
                         on_text: StreamCallback | None = None,
-                        on_event: Callable[[str], None] | None = None) -> StageOutcome:
-        """Run one stage; skipped when its current version exists and is not stale."""
+                        on_event: Callable[[str], None] | None = None,
+                        gate: BudgetGate | None = None) -> StageOutcome:
+        """Run one stage; skipped when its current version exists and is not stale.
+
+        A crossed budget cap asks `gate` (the operation's budget-stop hook) whether to go on;
+        if not, the outcome is failed and carries the BudgetExceeded itself."""
         stage = V.check_stage(stage)
         out = StageOutcome(run.task_id, run.model, stage, "skipped", run_id=run.id)
         if not force and not V.needs_run(self.store, run.id, stage):
             out.version_id = V.heads(self.store, run.id).get(stage)
             return out
         V.set_run_status(self.store, run.id, "running")
-        try:
-            version = await self._produce(run, stage, out, on_text, on_event)
-        except BudgetExceeded as exc:
-            out.status, out.error, out.budget_scope = "failed", str(exc), exc.scope
-        except (CallFailed, PromptError, AgentUnavailable) as exc:
-            out.status, out.error = "failed", str(exc)
-        except BaseException:
-            V.set_run_status(self.store, run.id, "cancelled", f"{stage}: cancelled")
-            raise
-        else:
-            out.status, out.version_id = "done", version.id
+        while True:
+            seen = gate.raised if gate is not None else 0
+            try:
+                version = await self._produce(run, stage, out, on_text, on_event)
+            except BudgetExceeded as exc:
+                if gate is not None and await gate.go_on(exc, seen):
+                    continue                  # the cap was raised: run the stage again
+                out.status, out.error, out.budget = "failed", str(exc), exc
+                out.budget_scope = exc.scope
+            except (CallFailed, PromptError, AgentUnavailable) as exc:
+                out.status, out.error = "failed", str(exc)
+            except BaseException:
+                V.set_run_status(self.store, run.id, "cancelled", f"{stage}: cancelled")
+                raise
+            else:
+                out.status, out.version_id = "done", version.id
+            break
         if out.status == "failed":
             V.set_run_status(self.store, run.id, "failed", f"{stage}: {out.error}")
         else:

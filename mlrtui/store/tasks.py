@@ -127,6 +127,11 @@ def list_tasks(store: Store, flt: TaskFilter | None = None, *, with_body: bool =
     return [_to_row(r, with_body) for r in store.query(sql, params)]
 
 
+def task_ids(store: Store) -> list[str]:
+    """Every task id, sorted."""
+    return [r["id"] for r in store.query("SELECT id FROM tasks ORDER BY id")]
+
+
 def get_task(store: Store, task_id: str) -> TaskRow | None:
     rows = store.query(_LIST_SQL + " WHERE t.id = ?", [task_id])
     return _to_row(rows[0], True) if rows else None
