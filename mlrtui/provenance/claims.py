@@ -33,6 +33,7 @@ _MASKS = [re.compile(p, re.I) for p in (
     r"[\s-]*\d+(?:\.\d+)*\w*", r"\b\d+(?:\.\d+)+\.\d+\b", r"#\d+",
 )]
 _ENUM = re.compile(r"^\s*(?:[-*+]\s+)?(?:\(?\d+(?:\.\d+)*[.)]\s+|\d+(?:\.\d+)+\s+)")
+_METRIC_ONLY = METRIC_WORDS - CONFIG_WORDS
 _SENT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(])")
 
 
@@ -76,7 +77,7 @@ def _is_setting(text: str, num: Num) -> bool:
     if after and after[0] in CONFIG_WORDS:
         return True
     near = before[-3:]
-    if any(w in CONFIG_WORDS for w in near) and not any(w in METRIC_WORDS for w in near):
+    if any(w in CONFIG_WORDS for w in near) and not any(w in _METRIC_ONLY for w in near):
         return True
     return bool(re.search(r"(?:=|:)\s*$", text[max(0, num.start - 3):num.start])) and any(
         w in CONFIG_WORDS for w in before)

@@ -11,6 +11,7 @@ from itertools import permutations
 from mlrtui.provenance.claims import Claim
 from mlrtui.provenance.model import ClaimResult
 from mlrtui.provenance.numbers import fmt, information
+from mlrtui.provenance.words import tokens
 
 MAX_POOL = 24
 
@@ -24,7 +25,10 @@ def _pool(i: int, claims: list[Claim],
         if j == i or r.status != "traced" or c.doc != me.doc:
             continue
         same_cell_line = c.group == me.group and (c.row == me.row or c.column == me.column)
-        if same_cell_line or abs(c.line - me.line) <= 1:
+        # an inline sentence may compute from a nearby table it names a column of
+        cites_table = (not me.row and c.row and abs(c.line - me.line) <= 15
+                       and tokens(c.column) & tokens(" ".join(me.context)))
+        if same_cell_line or abs(c.line - me.line) <= 1 or cites_table:
             value = c.num.value / 100 if c.num.percent else c.num.value
             out.append((c.num.raw.strip(), value, bool(me.column) and c.column == me.column))
     return out[:MAX_POOL]
