@@ -50,7 +50,7 @@ def codex_log(path: Path) -> tuple[list[Evidence], set[str]]:
             j += 1
         body = "\n".join(lines[k + 1:j])
         if m.group(1) is None:
-            names = re.findall(r"^[AM] (\S+)", body, re.M)
+            names = re.findall(r"^[AM] (\S+)", body, re.MULTILINE)
             typed.update(Path(n).name for n in names)
             out.append(Evidence(f"{path.name}:{i + 1} patch {' '.join(names)[:80]}", body, "agent"))
         else:

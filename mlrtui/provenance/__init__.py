@@ -15,7 +15,7 @@ from mlrtui.provenance.claims import Claim, extract_claims
 from mlrtui.provenance.derive import derive
 from mlrtui.provenance.evidence import EvidenceIndex, json_evidence
 from mlrtui.provenance.model import ClaimResult, CodeFile, Doc, Evidence, Finding, Hit, Report
-from mlrtui.provenance.verdict import contradiction, judge
+from mlrtui.provenance.verdict import claim_tokens, contradiction, judge
 
 __all__ = ["ClaimResult", "CodeFile", "Doc", "Evidence", "Finding", "Hit", "Report", "check"]
 
@@ -42,12 +42,28 @@ def check(docs: Sequence[Doc], evidence: Sequence[Evidence], code: Sequence[Code
     return Report(results, audit, check_citations(list(docs), run_date))
 
 
+def _repeated(i: int, claims: list[Claim], results: list[ClaimResult]) -> ClaimResult | None:
+    """A sentence repeating a traced number of the same document under the same label."""
+    me = claims[i]
+    mine = claim_tokens(me)
+    for c, r in zip(claims, results):
+        if (r.status == "traced" and c.doc == me.doc and c.num.raw.strip() == me.num.raw.strip()
+                and mine & claim_tokens(c)):
+            return r
+    return None
+
+
 def _second_pass(claims: list[Claim], results: list[ClaimResult],
                  execution: EvidenceIndex) -> None:
     """Derivations from traced numbers, then contradictions for what is still untraced."""
     words = None
     for i, res in enumerate(results):
         if res.status != "untraced":
+            continue
+        same = _repeated(i, claims, results)
+        if same is not None:
+            res.status, res.rule = "traced", f"same as line {same.line}"
+            res.evidence, res.weak, res.decoys = list(same.evidence), same.weak, []
             continue
         formula = derive(i, claims, results)
         if formula:

@@ -14,21 +14,21 @@ from mlrtui.provenance.model import CodeFile, Doc, Evidence, Finding
 _METRIC = (r"(?:acc|accuracy|f1|auc|auroc|precision|recall|bleu|rouge\w*|score|loss|error|mse|rmse"
            r"|mae|perplexity|ppl|reward|success_rate|win_rate|pass_at_\d|ece|fid|correlation)")
 _NOT_RESULT = re.compile(r"thresh|lr|learning|weight|alpha|beta|target|min_|max_|init|patience|"
-                         r"margin|tol|eps|clip|scale|coef|lambda|temperature|smoothing|decay", re.I)
-_ASSIGN = re.compile(rf"^\s*(\w*{_METRIC}\w*)\s*=\s*(-?\d+\.\d+)\s*(?:#.*)?$", re.I)
-_DICT = re.compile(rf"""["'](\w*{_METRIC}\w*)["']\s*:\s*(-?\d*\.\d+)""", re.I)
-_PRINT = re.compile(rf"""print\(\s*f?["'][^"'{{]*{_METRIC}[^"'{{]*?(-?\d+\.\d+)""", re.I)
+                         r"margin|tol|eps|clip|scale|coef|lambda|temperature|smoothing|decay", re.IGNORECASE)
+_ASSIGN = re.compile(rf"^\s*(\w*{_METRIC}\w*)\s*=\s*(-?\d+\.\d+)\s*(?:#.*)?$", re.IGNORECASE)
+_DICT = re.compile(rf"""["'](\w*{_METRIC}\w*)["']\s*:\s*(-?\d*\.\d+)""", re.IGNORECASE)
+_PRINT = re.compile(rf"""print\(\s*f?["'][^"'{{]*{_METRIC}[^"'{{]*?(-?\d+\.\d+)""", re.IGNORECASE)
 _RANDOM = re.compile(r"\b(?:np\.)?random\.(?:uniform|normal|rand|randn|random|beta|randint)\(|"
                      r"\btorch\.rand[n]?\(")
-_RANDOM_RESULT = re.compile(rf"(\w*{_METRIC}\w*)\W.*{_RANDOM.pattern}", re.I)
+_RANDOM_RESULT = re.compile(rf"(\w*{_METRIC}\w*)\W.*{_RANDOM.pattern}", re.IGNORECASE)
 _TRAINING = re.compile(r"\.backward\(|\.fit\(|\.train\(|optimizer|\.step\(|\.predict\(|"
                        r"\.generate\(|evaluate\(|trainer|model\(|\.eval\(\)|inference|"
-                       r"chat\.completions|requests\.post|client\.", re.I)
+                       r"chat\.completions|requests\.post|client\.", re.IGNORECASE)
 _WORDS = re.compile(r"\b(simulat\w*|placeholder|mock(?:ed)?|hypothetical|projected|fabricat\w*|"
-                    r"fake|dummy|synthetic (?:results?|metrics?|scores?|numbers?))\b", re.I)
+                    r"fake|dummy|synthetic (?:results?|metrics?|scores?|numbers?))\b", re.IGNORECASE)
 _RESULT_FILE = re.compile(r"(^|/)(results?|metrics?|scores?|eval\w*)[^/]*\.(json|csv|tsv|txt|log)$",
-                          re.I)
-_FIGURE = re.compile(r"\.(png|pdf|svg|jpe?g)$", re.I)
+                          re.IGNORECASE)
+_FIGURE = re.compile(r"\.(png|pdf|svg|jpe?g)$", re.IGNORECASE)
 
 
 def _f(kind: str, file: str, line: int, snippet: str, severity: str, typ: str,

@@ -9,12 +9,12 @@ from datetime import date
 from mlrtui.provenance.model import Doc, Finding
 
 _ARXIV = re.compile(r"(?:arxiv(?:\.org/(?:abs|pdf)/|\s*:\s*|\s+(?:preprint\s+)?(?:arxiv:)?)"
-                    r")(\S+)", re.I)
+                    r")(\S+)", re.IGNORECASE)
 _NEW_ID = re.compile(r"(\d{2})(\d{2})\.(\d{4,5})(?:v\d+)?")
 _OLD_ID = re.compile(r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?")
-_DOI = re.compile(r"(?:\bdoi\s*:\s*|https?://(?:dx\.)?doi\.org/)(\S+)", re.I)
+_DOI = re.compile(r"(?:\bdoi\s*:\s*|https?://(?:dx\.)?doi\.org/)(\S+)", re.IGNORECASE)
 _DOI_OK = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]]+")
-_REFS = re.compile(r"^(?:#{1,6}\s*)?(?:\d+\.?\s*)?\**(references|bibliography)\**\s*:?\s*$", re.I)
+_REFS = re.compile(r"^(?:#{1,6}\s*)?(?:\d+\.?\s*)?\**(references|bibliography)\**\s*:?\s*$", re.IGNORECASE)
 _TITLE = re.compile(r"[“\"]([^”\"]{8,})[”\"]|\*([^*]{8,})\*")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 

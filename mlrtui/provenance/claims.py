@@ -16,10 +16,10 @@ from mlrtui.provenance.words import CONFIG_WORDS, METRIC_WORDS
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _REFS = re.compile(r"^(?:#{1,6}\s*)?(?:\d+\.?\s*|[A-Z]\.\s*)?\**(references|bibliography|works cited"
-                   r"|citations)\**\s*:?\s*$", re.I)
+                   r"|citations)\**\s*:?\s*$", re.IGNORECASE)
 _CONFIG_SECTION = re.compile(r"setup|configuration|hyper-?param|implementation detail|"
-                             r"dataset stat|settings|environment|reproducib", re.I)
-_MASKS = [re.compile(p, re.I) for p in (
+                             r"dataset stat|settings|environment|reproducib", re.IGNORECASE)
+_MASKS = [re.compile(p, re.IGNORECASE) for p in (
     r"`[^`]*`", r"\$\$.*?\$\$", r"\$[^$]+\$", r"\\\(.*?\\\)", r"https?://\S+", r"\bdoi:?\s*10\.\S+",
     r"\b10\.\d{4,9}/\S+", r"arxiv[:\s]*\d{4}\.\d{4,5}(v\d+)?", r"\b\d{4}\.\d{4,5}(v\d+)?\b",
     r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]", r"\bet al\.?,?\s*\(?\d{4}[a-z]?\)?",
@@ -177,8 +177,8 @@ def _inline(doc: Doc, i: int, raw: str, line: str, heading: str) -> list[Claim]:
         for n in nums:
             if not (start <= n.start < offset):
                 continue
-            if _is_setting(masked, n):
-                continue
+            if _is_setting(masked, n) or re.search(r"[<>≤≥]=?\s*$", masked[:n.start]):
+                continue  # a setting, or a bound/target ("ECE < 2%") rather than a result
             if n.integer and not n.percent and information(n) == "low":
                 continue
             window = set(_words_before(masked, n.start, 8) + _words_after(masked, n.end, 4))

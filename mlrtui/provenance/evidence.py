@@ -17,7 +17,7 @@ from mlrtui.provenance.words import tokens
 
 MAX_LINE = 4000  # characters of one line that are indexed (JSON arrays can be MBs on one line)
 _NOISE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)?|"
-                    r"\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?|\btoolu_\w+|\b(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b|"
+                    r"\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?|\btoolu_\w+|\b(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b|"
                     r"/[\w./-]*\d[\w./-]*|\b\d+(?:\.\d+){2,}\b")
 
 
@@ -84,6 +84,8 @@ class EvidenceIndex:
         words = tokens(text)
         if entry.line > 1:
             words |= tokens(lines[entry.line - 2][:300])
+            if self.texts[entry.source].name.endswith((".csv", ".tsv")):
+                words |= tokens(lines[0][:300])  # the header names the columns
         key = self._json_key(entry)
         if key:
             words |= tokens(key)

@@ -102,6 +102,8 @@ def information(num: Num) -> str:
 def targets(claim: Num) -> list[tuple[float, float, str]]:
     """The values (with tolerance ulp) an evidence number may take to back the claim."""
     out = [(claim.value, claim.ulp, "")]
+    if information(claim) == "low":
+        return out  # 0.5 vs 50 or 0.00 vs 0.4: too easy to be evidence
     if claim.percent:
         out.append((claim.value / 100.0, claim.ulp / 100.0, "percent↔fraction"))
     elif abs(claim.value) <= 1.0 and not claim.integer:
@@ -112,6 +114,8 @@ def targets(claim: Num) -> list[tuple[float, float, str]]:
 def match_rule(claim: Num, ev: Num) -> str | None:
     """The rule by which evidence number `ev` backs `claim`, or None."""
     for value, ulp, base in targets(claim):
+        if base and ev.integer and not ev.percent and information(claim) != "high":
+            continue  # "0.10" is not backed by a bare "10" (a time, a size, a count)
         rule = _rule(value, ulp, ev)
         if rule is None:
             continue

@@ -13,9 +13,7 @@ from mlrtui.provenance.model import ClaimResult, Hit
 from mlrtui.provenance.numbers import information, match_rule, targets
 from mlrtui.provenance.words import tokens
 
-GENERIC = frozenset("""performance achieves achieved achieve higher lower better worse relative
-absolute average improvement improves improved gain gains outperforms outperform reaches yields
-obtains attains overall score scores percent points pp increase decrease reduction rate""".split())
+GENERIC = frozenset(["performance", "achieves", "achieved", "achieve", "higher", "lower", "better", "worse", "relative", "absolute", "average", "improvement", "improves", "improved", "gain", "gains", "outperforms", "outperform", "reaches", "yields", "obtains", "attains", "overall", "score", "scores", "percent", "points", "pp", "increase", "decrease", "reduction", "rate"])
 _RULE_RANK = {"exact": 0, "scientific": 1, "rounded": 2, "percent↔fraction": 2, "truncated": 4}
 
 
@@ -56,8 +54,10 @@ def find_matches(index: EvidenceIndex, claim: Claim, labels: set[str],
             overlap = len(labels & index.labels(entry)) if labels else 0
             if not _accept(info, rule, overlap, chance):
                 continue
+            # prefer the line that itself names the claim's labels, then the closer rule
+            own = len(labels & tokens(index.line_text(entry)[:300])) if labels else 0
             order = index.texts[entry.source].execution_order or 0
-            found.append((overlap, -_rank(rule) * 1000 + order, entry, rule))
+            found.append((overlap + own, -_rank(rule) * 1000 + order, entry, rule))
     found.sort(key=lambda f: (f[0], f[1]), reverse=True)
     return [(o, e, r) for o, _, e, r in found[:limit]]
 
@@ -68,7 +68,7 @@ def _accept(info: str, rule: str, overlap: int, chance: float) -> bool:
     if info == "medium":
         return (overlap >= 1 and chance < 3) or (overlap >= 2) or (
             chance < 0.02 and "truncated" not in rule)
-    return overlap >= 2 or (overlap >= 1 and rule == "exact" and chance < 0.5)
+    return rule == "exact" and (overlap >= 2 or (overlap >= 1 and chance < 0.5))
 
 
 def judge(claim: Claim, execution: EvidenceIndex, weak: EvidenceIndex,
