@@ -1,0 +1,130 @@
+"""End-to-end verdicts of check() on small runs of our own writing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from mlrtui.provenance import CodeFile, Doc, Evidence, check
+
+STDOUT = """epoch 5 done
+method        accuracy   f1
+baseline      0.8123     0.7741
+ours          0.8457     0.8012
+"""
+
+PAPER = """# Results
+
+## 4 Experiments
+
+| Method | Accuracy | F1 |
+|---|---|---|
+| baseline | 0.8123 | 0.7741 |
+| ours | 0.8457 | 0.8012 |
+
+Our method improves accuracy by 4.11% relative to the baseline.
+
+## References
+[1] A. Author. "A Study of Things." arXiv:2301.12345, 2023. Accuracy 0.9876 in 2023.
+"""
+
+
+def _claims(report, doc="paper.md"):
+    return {c.value: c for c in report.claims if c.doc == doc}
+
+
+def test_table_copied_from_stdout_is_traced():
+    report = check([Doc("paper.md", PAPER)], [Evidence("run.log", STDOUT, "execution")])
+    claims = _claims(report)
+    assert claims["0.8457"].status == "traced"
+    assert claims["0.8457"].evidence[0].name == "run.log"
+    assert claims["0.8457"].evidence[0].line == 4
+    assert "ours" in claims["0.8457"].context
+
+
+def test_relative_gain_of_traced_numbers_is_derived():
+    report = check([Doc("paper.md", PAPER)], [Evidence("run.log", STDOUT, "execution")])
+    gain = _claims(report)["4.11%"]
+    assert gain.status == "derived"
+    assert "0.8457" in gain.derivation and "0.8123" in gain.derivation
+
+
+def test_numbers_found_nowhere_are_untraced():
+    report = check([Doc("paper.md", PAPER)], [Evidence("run.log", "epoch 1 done\n", "execution")])
+    assert {c.status for c in report.claims} == {"untraced"}
+    assert report.figure == 0.0
+
+
+def test_typed_log_is_a_decoy_not_evidence():
+    report = check([Doc("paper.md", PAPER)], [Evidence("results/log.txt", STDOUT, "agent")])
+    claim = _claims(report)["0.8457"]
+    assert claim.status == "untraced"
+    assert claim.decoys and claim.decoys[0].name == "results/log.txt"
+
+
+def test_unknown_origin_is_weak():
+    report = check([Doc("paper.md", PAPER)], [Evidence("notes.txt", STDOUT, "unknown")])
+    claim = _claims(report)["0.8457"]
+    assert claim.status == "traced" and claim.weak
+
+
+def test_metric_printed_with_another_value_is_contradicted():
+    out = "method accuracy\nbaseline accuracy 0.8123\nours accuracy 0.7311\n"
+    report = check([Doc("paper.md", PAPER)], [Evidence("run.log", out, "execution")])
+    claim = _claims(report)["0.8457"]
+    assert claim.status == "contradicted"
+    assert claim.contradicting.value == "0.7311"
+
+
+def test_references_and_hyper_parameters_are_not_claims():
+    doc = PAPER + "\n## Appendix\nWe train for 50 epochs with learning rate 0.0003 and batch size 64.\n"
+    report = check([Doc("paper.md", doc)], [])
+    values = {c.value for c in report.claims}
+    assert "0.9876" not in values and "2023" not in values
+    assert not values & {"50", "0.0003", "64"}
+    assert {"0.8123", "0.8457", "4.11%"} <= values
+
+
+def test_hard_coded_accuracy_without_training_is_flagged():
+    code = CodeFile("run.py", "import json\naccuracy = 0.93\njson.dump({'accuracy': accuracy}, f)\n")
+    report = check([], [], [code])
+    kinds = {(f.kind, f.file, f.line, f.hallucination) for f in report.audit}
+    assert ("hard-coded metric", "run.py", 2, "faked_results") in kinds
+
+
+def test_random_results_and_simulation_words_are_flagged():
+    code = CodeFile("sim.py", "import numpy as np\n# simulated results\n"
+                              "acc = np.random.uniform(0.8, 0.9)\n")
+    report = check([], [], [code])
+    found = {(f.kind, f.severity) for f in report.audit}
+    assert ("random results", "high") in found
+    assert ("simulation word", "medium") in found
+
+
+def test_training_code_is_not_flagged():
+    code = CodeFile("train.py", "for x, y in loader:\n    loss = crit(model(x), y)\n"
+                                "    loss.backward()\n    optimizer.step()\nacc = correct / total\n")
+    assert check([], [], [code]).audit == []
+
+
+def test_impossible_and_future_arxiv_ids_are_flagged():
+    doc = Doc("paper.md", "## References\n[1] X. \"T one.\" arXiv:2613.12345.\n"
+                          "[2] Y. \"T two.\" arXiv:2509.01234.\n[3] Z. \"T three.\" arXiv:2301.12345.\n")
+    found = check([doc], [], run_date=date(2025, 7, 1)).citations
+    kinds = {(f.kind, f.line) for f in found}
+    assert ("impossible arXiv id", 2) in kinds
+    assert ("future arXiv id", 3) in kinds
+    assert not any(f.line == 4 for f in found)
+    assert {f.hallucination for f in found} == {"nonexistent_citation"}
+
+
+def test_contradicting_references_are_flagged():
+    doc = Doc("paper.md", "## References\n[1] A. \"Deep Things in Weight Space.\" 2021.\n"
+                          "[2] A. \"Deep Things in Weight Space.\" 2023.\n")
+    assert [f.kind for f in check([doc], []).citations] == ["contradicting references"]
+
+
+def test_json_lines_report():
+    report = check([Doc("paper.md", PAPER)], [Evidence("run.log", STDOUT, "execution")])
+    lines = report.to_json_lines().splitlines()
+    assert lines[-1].startswith('{"record": "summary"')
+    assert len(lines) == len(report.claims) + 1
