@@ -299,3 +299,14 @@ def m0002_stages(db: Database) -> None:
 def m0003_judging(db: Database) -> None:
     """What a judge was not shown (inputs cut to fit), as a JSON list of notes on the review."""
     db.execute("ALTER TABLE reviews ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m0004_file_origins(db: Database) -> None:
+    """Where each run file came from: 'agent' (typed by the agent: a Write call, a heredoc),
+    'execution' (produced by a command that ran: which one, and why we think so) or 'unknown'.
+    Result provenance counts only produced files as evidence."""
+    db.execute("ALTER TABLE files ADD COLUMN origin TEXT")
+    db.execute("ALTER TABLE files ADD COLUMN origin_execution_id INTEGER "
+               "REFERENCES executions(id) ON DELETE SET NULL")
+    db.execute("ALTER TABLE files ADD COLUMN origin_reason TEXT")
