@@ -299,3 +299,11 @@ def m0002_stages(db: Database) -> None:
 def m0003_judging(db: Database) -> None:
     """What a judge was not shown (inputs cut to fit), as a JSON list of notes on the review."""
     db.execute("ALTER TABLE reviews ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def executions_slurm_job(db: Database) -> None:
+    """Where a cluster ran an execution: the Slurm job id, its last state, the resources asked."""
+    db.execute("ALTER TABLE executions ADD COLUMN job_id TEXT")
+    db.execute("ALTER TABLE executions ADD COLUMN job_state TEXT")
+    db.execute("ALTER TABLE executions ADD COLUMN resources TEXT NOT NULL DEFAULT '{}'")
