@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlrtui.experiment import jail
-from mlrtui.experiment.limits import allocated_gpus, limits_for, present_gpu_devices
 from mlrtui.experiment.classify import classify
 from mlrtui.experiment.executor import CappedBuffer, ExecResult, ExecSpec
+from mlrtui.experiment.limits import allocated_gpus, limits_for, present_gpu_devices
 from mlrtui.store.db import now
 
 JAIL = Path(jail.__file__).resolve()

@@ -100,6 +100,9 @@ class SlurmExecutor:
             with contextlib.suppress(Exception):
                 (await fut).cancel(check=False)
             raise
+        except ImportError:
+            return self._error(spec, started, t0, "the Slurm executor needs submitit: "
+                               "pip install 'mlrtui[slurm]'")
         except (subprocess.CalledProcessError, RuntimeError, OSError, ValueError) as exc:
             return self._error(spec, started, t0, f"sbatch failed: {_one_line(exc)}")
         return await self._collect(job, spec, started, t0)

@@ -133,7 +133,7 @@ async def test_scancel_while_queued_is_recorded_as_killed(tmp_path, store, run_i
     task = asyncio.ensure_future(_executor(tmp_path, states).run(
         _spec(ws, slurm_options={"begin": "now+1hour"})))
     job_id = await states.wait_for("PENDING")
-    subprocess.run(["scancel", job_id], check=True)       # as a person or an admin would
+    await asyncio.to_thread(subprocess.run, ["scancel", job_id], check=True)  # as a person would
     res = await asyncio.wait_for(task, 60)
     record_execution(store, run_id, res)
     row = list_executions(store, run_id)[-1]
