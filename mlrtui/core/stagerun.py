@@ -27,7 +27,7 @@ from mlrtui.experiment import workspace
 from mlrtui.experiment.agents import AGENTS, AgentUnavailable, run_agent
 from mlrtui.experiment.builtin import ExperimentJob, ExperimentOutcome, run_builtin
 from mlrtui.experiment.executor import Executor
-from mlrtui.experiment.sandbox import SandboxExecutor
+from mlrtui.experiment.executors import make_executor
 from mlrtui.providers.base import Request, StreamCallback
 from mlrtui.providers.client import CallContext, CallFailed, LLMClient
 from mlrtui.store.db import Store
@@ -58,7 +58,7 @@ class StageRunner:
                  executor: Executor | None = None, batch_id: int | None = None,
                  agent: str | None = None) -> None:
         self.store, self.settings, self.client = store, settings, client
-        self.executor = executor or SandboxExecutor()
+        self.executor = executor or make_executor(settings)   # [executor] kind, local default
         self.batch_id = batch_id
         self.agent = agent
 

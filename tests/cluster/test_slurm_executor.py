@@ -68,6 +68,20 @@ def _spec(ws: Path, **kw) -> ExecSpec:
     return ExecSpec(["python", "script.py"], ws, **{"timeout_s": 60, "memory_mb": 512, **kw})
 
 
+class LoopLag:
+    """Ticks every 50 ms and keeps the worst delay: submitting and polling must not block."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+
+    async def watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            t = loop.time()
+            await asyncio.sleep(0.05)
+            self.worst = max(self.worst, loop.time() - t - 0.05)
+
+
 async def test_job_succeeds_and_job_id_is_stored(tmp_path, store, run_id) -> None:
     ws = _workspace(tmp_path, """
         import os
@@ -75,8 +89,12 @@ async def test_job_succeeds_and_job_id_is_stored(tmp_path, store, run_id) -> Non
         print("threads", os.environ["OMP_NUM_THREADS"], "job", os.environ.get("SLURM_JOB_ID"))
     """)
     states = States()
+    lag = LoopLag()
+    ticker = asyncio.ensure_future(lag.watch())
     res = await _executor(tmp_path, states).run(_spec(ws, cpus=2))
+    ticker.cancel()
     record_execution(store, run_id, res)
+    assert lag.worst < 0.5, f"the event loop stalled {lag.worst:.2f}s while submitting/polling"
     row = list_executions(store, run_id)[-1]
     assert row["status"] == "ok" and row["exit_code"] == 0, row["reason"]
     assert row["executor"] == "slurm" and row["job_id"].isdigit()
