@@ -310,3 +310,11 @@ def m0004_file_origins(db: Database) -> None:
     db.execute("ALTER TABLE files ADD COLUMN origin_execution_id INTEGER "
                "REFERENCES executions(id) ON DELETE SET NULL")
     db.execute("ALTER TABLE files ADD COLUMN origin_reason TEXT")
+
+
+@migrations()
+def m0005_executions_slurm_job(db: Database) -> None:
+    """Where a cluster ran an execution: the Slurm job id, its last state, the resources asked."""
+    db.execute("ALTER TABLE executions ADD COLUMN job_id TEXT")
+    db.execute("ALTER TABLE executions ADD COLUMN job_state TEXT")
+    db.execute("ALTER TABLE executions ADD COLUMN resources TEXT NOT NULL DEFAULT '{}'")
