@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from mlrtui.core.versions import create_run
+from mlrtui.runs.versions import create_run
 
 from mlrtui.experiment.executor import ExecSpec, list_executions, record_execution
 from mlrtui.experiment.sandbox import SandboxExecutor

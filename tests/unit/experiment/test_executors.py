@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mlrtui.core.versions import create_run
+from mlrtui.runs.versions import create_run
 
 from mlrtui.config import ConfigError, load_settings
 from mlrtui.experiment.executor import ExecResult, ExecSpec, list_executions, record_execution
