@@ -42,6 +42,12 @@ def requested_schema(protocol: str, body: dict[str, Any]) -> dict[str, Any] | No
         if fmt.get("type") == "json_schema":
             return (fmt.get("json_schema") or {}).get("schema") or {}
         return {} if fmt.get("type") == "json_object" else None
+    if protocol == "gemini":
+        config = body.get("generationConfig") or {}
+        return config.get("responseJsonSchema") or config.get("responseSchema")
+    if protocol == "responses":
+        fmt = (body.get("text") or {}).get("format") or {}
+        return fmt.get("schema") if fmt.get("type") == "json_schema" else None
     fmt = (body.get("output_config") or {}).get("format") or {}
     return fmt.get("schema") if fmt.get("type") == "json_schema" else None
 
