@@ -152,8 +152,9 @@ def anthropic_turn(turn: Turn, index: int, model: str, usage: dict[str, int],
 
 
 # -- OpenAI Responses API ----------------------------------------------------------------------
-def responses_turn(turn: Turn, index: int, model: str, usage: dict[str, int]) -> list[bytes]:
-    """A turn as Responses SSE: output items added and done, then response.completed."""
+def responses_turn(turn: Turn, index: int, model: str, usage: dict[str, int],
+                   stream: bool = True) -> list[bytes] | dict[str, Any]:
+    """A turn as Responses SSE (items added and done, then response.completed) or one body."""
     rid = f"resp_loopback_{index:02d}"
     items: list[dict[str, Any]] = []
     if turn.text:
@@ -182,6 +183,8 @@ def responses_turn(turn: Turn, index: int, model: str, usage: dict[str, int]) ->
         "total_tokens": usage["input"] + usage["output"],
         "input_tokens_details": {"cached_tokens": usage["cache_read"]},
         "output_tokens_details": {"reasoning_tokens": 0}}}
+    if not stream:
+        return done
     events.append(_sse("response.completed", {"type": "response.completed", "response": done}))
     return events
 

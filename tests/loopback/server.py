@@ -273,7 +273,8 @@ class _Handler(BaseHTTPRequestHandler):
             made = agentic.anthropic_turn(turn, index, model, usage, rec.stream)
             return self._stream(made, None) if isinstance(made, list) else self._json(200, made)
         if rec.protocol == "responses":
-            return self._stream(agentic.responses_turn(turn, index, model, usage), None)
+            made = agentic.responses_turn(turn, index, model, usage, rec.stream)
+            return self._stream(made, None) if isinstance(made, list) else self._json(200, made)
         if rec.protocol == "gemini":
             body = agentic.gemini_turn(turn, model, usage)
             return self._stream(agentic.gemini_stream(body), None) if rec.stream else \
