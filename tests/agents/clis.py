@@ -63,15 +63,26 @@ def cache_root() -> Path:
     return Path(base or Path.home() / ".cache") / "mlrtui-test-clis"
 
 
+def _npm_reason(output: str) -> str:
+    """npm's error code and first message line, e.g. "ECONNREFUSED: FetchError: request to…"."""
+    lines = [ln.removeprefix("npm error").strip() for ln in output.splitlines()
+             if ln.startswith("npm error")]
+    code = next((ln.split()[1] for ln in lines if ln.startswith("code ")), "")
+    detail = next((ln for ln in lines if ln and not ln.startswith(
+        ("code ", "syscall ", "errno ", "at ", "A complete log"))), "no error message")
+    return f"{code}: {detail}" if code else detail
+
+
 def install(root: Path | None = None) -> InstalledClis:
     """`npm ci` the pinned CLIs into the cache (once); raises InstallError with a reason."""
     target = root or cache_root() / pins_hash()
-    marker = target / ".installed"
-    if marker.is_file():
+    if shutil.which("node") is None:      # codex and gemini are node scripts, even when cached
+        raise InstallError("node not found on PATH; the real agent CLIs need node >= 20")
+    if (target / ".installed").is_file():
         return InstalledClis(target, 0.0, True)
     npm = shutil.which("npm")
-    if shutil.which("node") is None or npm is None:
-        raise InstallError("node/npm not found on PATH; the real agent CLIs need them")
+    if npm is None:
+        raise InstallError("npm not found on PATH; it installs the pinned agent CLIs")
     staging = target.with_name(target.name + f".tmp{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -88,9 +99,8 @@ def install(root: Path | None = None) -> InstalledClis:
     elapsed = time.monotonic() - t0
     if proc.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        lines = [ln for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
         raise InstallError(f"npm ci failed (exit {proc.returncode}): "
-                           f"{lines[-1] if lines else 'no output'}")
+                           f"{_npm_reason(proc.stderr or proc.stdout)}")
     (staging / ".installed").write_text(f"{elapsed:.1f}\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)           # node_modules/.bin links are relative: moving keeps them
