@@ -194,7 +194,6 @@ class GeminiCli(CodingAgent):
             report.error = str(o["error"].get("message") or o["error"])
         return report
 
-
     @staticmethod
     def _parse_stream(objs: list[dict]) -> AgentReport:
         """stream-json: assistant message deltas, then one result event with the stats."""
@@ -292,9 +291,8 @@ async def run_agent(job: ExperimentJob, agent: CodingAgent) -> ExperimentOutcome
     reason = (f"time limit of {job.timeout_s:g}s exceeded" if timed_out else report.error
               or (f"exit code {code}" if code else None))
     latency = time.monotonic() - t0
-    result = ExecResult(" ".join([agent.binary, *agent.argv(binary, "<prompt>", env)[1:]]),
-                        str(ws),
-                        code, status, reason, round(latency, 3), stdout[-65536:],
+    shown = " ".join([agent.binary, *agent.argv(binary, "<prompt>", env)[1:]])
+    result = ExecResult(shown, str(ws), code, status, reason, round(latency, 3), stdout[-65536:],
                         stderr[-65536:], started, executor=agent.name,
                         sandbox={"isolation": "process group and time limit only"})
     eid = record_execution(job.store, job.run_id, result)
