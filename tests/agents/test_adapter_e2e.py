@@ -10,11 +10,11 @@ from clis import InstalledClis
 from loopback import LoopbackServer
 from scripted import METRIC, RESULTS_MD, RUN_PY, cli_env, turns
 
-from mlrtui.core import versions as V
-from mlrtui.core.stagerun import StageRunner
 from mlrtui.experiment.executor import list_executions
 from mlrtui.experiment.workspace import list_files, workspace_dir
 from mlrtui.providers.client import LLMClient
+from mlrtui.runs import versions as V
+from mlrtui.runs.stage_runner import StageRunner
 
 
 def _run_with_proposal(store, agent: str) -> V.Run:

@@ -10,7 +10,7 @@ from clis import InstalledClis
 from loopback import LoopbackServer
 from scripted import FINAL, METRIC, RESULTS_MD, RUN_PY, calls_and_results, cli_env, run_cli, turns
 
-from mlrtui.experiment.agents import AGENTS
+from mlrtui.runs.coding_agents import AGENTS
 
 EXPECTED_CALLS = {"claude": ["Write", "Bash", "Write"],
                   "gemini": ["write_file", "run_shell_command", "write_file"]}

@@ -11,12 +11,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from mlrtui.runs.versions import create_run
 
 from mlrtui.experiment.executor import ExecSpec, list_executions, record_execution
 from mlrtui.experiment.sandbox import SandboxExecutor
 from mlrtui.experiment.slurm import SlurmExecutor
 from mlrtui.experiment.slurmstate import job_state
+from mlrtui.runs.versions import create_run
 from mlrtui.store.db import Store
 
 pytestmark = pytest.mark.usefixtures("slurm_cluster")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mlrtui.runs.versions import create_run
 
 from mlrtui.config import ConfigError, load_settings
 from mlrtui.experiment.executor import ExecResult, ExecSpec, list_executions, record_execution
@@ -15,6 +14,7 @@ from mlrtui.experiment.sandbox import SandboxExecutor
 from mlrtui.experiment.slurm import SlurmExecutor
 from mlrtui.experiment.slurmstate import parse_scontrol
 from mlrtui.paths import config_file
+from mlrtui.runs.versions import create_run
 
 SLURM_TOML = """
 [executor]
