@@ -136,6 +136,9 @@ class Pipeline:
                     return self._advance(out)
                 out = await self._run_stage(run, stage)
         except asyncio.CancelledError:
+            # Cancelled from outside (the task running the pipeline): that stops the whole
+            # pipeline, so the stages queued after this one in its chain do not start.
+            self._cancelled = True
             out.status = "cancelled"
             return self._advance(out)
         if out.status == "failed":

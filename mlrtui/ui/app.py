@@ -105,10 +105,25 @@ class MlrtuiApp(App[int]):
 
         self.push_screen(ViewerScreen(version_id))
 
-    def open_run(self, run_id: int) -> None:
+    def open_run(self, run_id: int, *, run_all: bool = False) -> None:
         from mlrtui.ui.screens.run import RunScreen
 
-        self.push_screen(RunScreen(run_id))
+        self.push_screen(RunScreen(run_id, run_all=run_all))
+
+    async def action_quit(self) -> None:
+        """Quit; while jobs run, first ask, naming them (quitting cancels them)."""
+        running = self.jobs.running()
+        if not running:
+            self.exit()
+            return
+        from mlrtui.ui.modals import ConfirmScreen
+
+        names = "; ".join(job.status_line() for job in running)
+        question = (f"{len(running)} job{'s' if len(running) != 1 else ''} still running: "
+                    f"{names}. Quitting cancels {'them' if len(running) != 1 else 'it'} "
+                    "(finished stages and reviews stay saved).")
+        self.push_screen(ConfirmScreen(question, "Quit", "Keep running"),
+                         lambda yes: self.exit() if yes else None)
 
     def data_changed(self) -> None:
         self.data_version += 1

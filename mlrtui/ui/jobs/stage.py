@@ -29,10 +29,11 @@ class StageJob(Job):
         self.force = force
         self.outcomes: list[StageOutcome] = []
         self.cost_usd = 0.0
+        self._service: StageService | None = None
 
     async def work(self, app: MlrtuiApp) -> None:
-        service = StageService(app.store, app.settings, progress=self, listener=self,
-                               on_budget=self.budget_hook(app))
+        service = self._service = StageService(app.store, app.settings, progress=self,
+                                               listener=self, on_budget=self.budget_hook(app))
         req = StageRequest(stages=self.stages, run_ids=[self.run_id], mode="end-to-end",
                            force=self.force)
         report = await service.run(req)
@@ -45,6 +46,13 @@ class StageJob(Job):
         if report.summary.cancelled_by_user:
             self.state = "cancelled"
 
+    def cancel(self) -> None:
+        """Stop the whole chain: the stage in flight is cancelled, none after it starts."""
+        if self._service is not None and self.running:
+            self._service.cancel()
+        else:
+            super().cancel()
+
     def advance(self, n: int = 1, detail: str = "") -> None:
         super().advance(n, detail)
         self.registry and self.registry.app.data_changed()
@@ -53,6 +61,8 @@ class StageJob(Job):
         return f"{self.stage or 'The stage'} failed"
 
     def status_line(self) -> str:
+        if self.running:
+            return self.title + (f" (now {self.stage})" if self.stage else "")
         done = ", ".join(o.stage for o in self.outcomes if o.status == "done") or "nothing"
         return f"Run {self.run_id}: {done} done (${self.cost_usd:.4f})"
 

@@ -65,6 +65,9 @@ current, `enter` opens it in the viewer.
                 tooltip="Run the selected stage (again) from the current upstream versions"),
         Binding("R", "run_stale", "Re-run stale", id="run.stale",
                 tooltip="Re-run every stale stage in order"),
+        Binding("a", "run_all", "Run all", id="run.all",
+                tooltip="Run every remaining stage in order (missing, stale or failed); "
+                        "c stops the whole chain"),
         Binding("c", "cancel", "Cancel", id="run.cancel",
                 tooltip="Cancel the running stage; nothing half-written is kept"),
         Binding("m", "make_current", "Make current", id="run.current",
@@ -75,9 +78,10 @@ current, `enter` opens it in the viewer.
                 tooltip="Edit the text in $VISUAL / $EDITOR and load the result back"),
     ]
 
-    def __init__(self, run_id: int) -> None:
+    def __init__(self, run_id: int, *, run_all: bool = False) -> None:
         super().__init__()
         self.run_id = run_id
+        self.autostart = run_all              # a new end-to-end run starts all its stages
         self.run: V.Run | None = None
         self.states: list[V.StageState] = []
         self.stage: V.Stage = "idea"
@@ -118,6 +122,8 @@ current, `enter` opens it in the viewer.
         self.reload(load_editor=True)
         if job is not None and job.running:
             self.query_one(OutputPane).follow(job)
+        elif self.autostart and self.check_action("run_all", ()):
+            self.action_run_all()
 
     @property
     def job(self) -> StageJob | None:
@@ -234,6 +240,9 @@ current, `enter` opens it in the viewer.
         if action == "run_stale":
             stale = [s.stage for s in self.states if s.state == "stale"]
             return None if self.running or not stale or not self._can_run(stale[0]) else True
+        if action == "run_all":
+            todo = self.remaining()
+            return None if self.running or not todo or not self._can_run(todo[0]) else True
         if action == "cancel":
             return True if self.running else None
         if action == "save":
@@ -302,6 +311,17 @@ current, `enter` opens it in the viewer.
     def action_run_stage(self) -> None:
         self._start([self.stage], force=True)
 
+    def remaining(self) -> list[V.Stage]:
+        """Stages from the first one without an up-to-date version on (missing, stale,
+        failed): running them in order brings the whole run up to date."""
+        for i, s in enumerate(self.states):
+            if s.state != "done":
+                return [t.stage for t in self.states[i:]]
+        return []
+
+    def action_run_all(self) -> None:
+        self._start(self.remaining(), force=False)
+
     def action_run_stale(self) -> None:
         self._start([s.stage for s in self.states if s.state == "stale"], force=False)
 
@@ -317,7 +337,9 @@ current, `enter` opens it in the viewer.
         job = self.job
         if job is not None and job.running:
             job.cancel()
-            self.notify(f"Cancelling {job.stage}…")
+            rest = job.stages[job.stages.index(job.stage) + 1:] if job.stage in job.stages else []
+            self.notify(f"Cancelling {job.stage}" + (f" and the {len(rest)} stage(s) queued "
+                                                      "after it" if rest else "") + "…")
 
     def action_save(self) -> None:
         editor = self.editor

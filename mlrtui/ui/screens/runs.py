@@ -40,7 +40,7 @@ def new_run(app: MlrtuiApp, task_id: str) -> None:
             return
         run = V.create_run(app.store, task_id, model, mode)  # type: ignore[arg-type]
         app.data_changed()
-        app.open_run(run.id)
+        app.open_run(run.id, run_all=mode == "end-to-end")   # end-to-end starts at once
 
     def picked(model: str | None) -> None:
         if model is not None:

@@ -8,11 +8,12 @@ from mlrtui.ui.widgets.mdlog import MarkdownLog
 
 
 class DocView(MarkdownLog):
-    def show(self, markdown: str) -> None:
-        """Render a new document now if the width is known, else on the first resize."""
+    def show(self, markdown: str, width_hint: int = 0) -> None:
+        """Render a new document now: at its width, or (hidden until now, so no width yet) at
+        `width_hint`; the first resize renders it again at the real width if that differs."""
         self.markdown = markdown
         self.clear()
-        width = self.scrollable_content_region.width
+        width = self.scrollable_content_region.width or width_hint
         if width:
             self._width = width
             self.write(RichMarkdown(markdown), width=width, scroll_end=False)

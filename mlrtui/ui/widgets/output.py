@@ -72,9 +72,13 @@ class OutputPane(Vertical):
             meta.update(f"[b]{stage}[/b] · v{version.id} by {escape(version.author)} · "
                         f"{version.created_at[:16].replace('T', ' ')}{stale}")
         meta.set_class(bool(version and version.stale and not live), "-stale")
-        self.query_one(ContentSwitcher).current = "output-live" if live else "output-doc"
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "output-live" if live else "output-doc"
+        # The document view was hidden while the stage streamed: it has no width of its own
+        # yet, so render at the pane's width at once rather than on the next resize.
+        hint = max(0, (switcher.content_region.width or self.size.width) - 2)
         self.query_one(DocView).show(version.text if version else
-                                     "*No version of this stage yet.*")
+                                     "*No version of this stage yet.*", width_hint=hint)
 
     def focus_content(self) -> None:
         self.query_one(f"#{self.query_one(ContentSwitcher).current}").focus()
