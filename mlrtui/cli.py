@@ -23,7 +23,7 @@ COMMANDS = [("tasks", "browse"), ("runs", "browse"), ("versions", "browse"),
             ("import_", "do"), ("run", "do"), ("judge", "do"), ("flags", "do"),
             ("stats", "report"), ("export", "report"), ("locate", "report")]
 GROUPS = {"browse": "look at what is stored", "do": "import, run and judge",
-          "report": "statistics, exports and paths"}
+          "report": "report, export, locate"}
 SUMMARY = {"tasks": "list tasks", "runs": "list runs: stages, authors, executions, cost",
            "versions": "a run's stage versions: show, diff, edit",
            "models": "configured models; test one", "costs": "the LLM cost ledger summarised",
@@ -45,13 +45,14 @@ and batches; every command shares the same SQLite database."""
 def _epilog() -> str:
     lines = []
     for group, title in GROUPS.items():
-        lines.append(f"commands to {title}:")
+        lines.append(f"commands: {title}")
         for module, g in COMMANDS:
             if g == group:
                 name = module.rstrip("_")
                 lines.append(f"  {name:<10} {SUMMARY[name]}")
         lines.append("")
-    lines += ["`mlrtui COMMAND --help` shows a command's options and an example.",
+    lines += ["`mlrtui COMMAND --help` shows a command's options and examples;",
+              "--db and --config may also follow the command.", "",
               "--json: lists print one JSON object per line (JSON lines); a single record",
               "prints one JSON object.", "", "exit codes:"]
     lines += [f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES.items()]
@@ -84,11 +85,13 @@ def _spread_globals(parser: argparse.ArgumentParser) -> None:
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlrtui", description=DESCRIPTION, epilog=_epilog(),
+                                     usage="mlrtui [--db FILE] [--config FILE] "
+                                           "[COMMAND [OPTIONS]]",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_global_options(parser, suppress=False)
     parser.add_argument("--version", action="version", version=f"mlrtui {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                title="commands (see the list below)")
+    # The commands are listed, grouped, in the epilog; argparse's flat list is left out.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help=argparse.SUPPRESS)
     for module_name, _ in COMMANDS if with_commands else []:
         try:
             module = importlib.import_module(f"mlrtui.commands.{module_name}")
