@@ -18,9 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         sub, "costs", "LLM spending from the ledger by task, run, stage, model, day or purpose",
         "mlrtui costs --by task", "mlrtui costs --run 12 --failures", "mlrtui costs reprice",
         details="Each logical call counts once however many attempts it took; calls with no "
-                "known\nprice are counted as unpriced, never as $0. --json prints one line per "
-                "group,\nthen the total (key null, \"total\": true); with --failures, the "
-                "failed attempts\ninstead.")
+                "known\nprice are counted as unpriced, never as $0. --json prints one line per group "
+                "(\"kind\": \"group\"),\nthen the total (\"kind\": \"total\"), then with "
+                "--failures each failed attempt\n(\"kind\": \"failure\").")
     p.add_argument("--by", choices=list(GROUPS), default="model",
                    help="what to group by (default: model)")
     p.add_argument("--run", type=int, metavar="ID", help="only this run")
@@ -52,11 +52,11 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     lines = summarize(ctx.store, args.by, **scope)
     total = totals(ctx.store, **scope)
     if args.json:
+        emit_lines([*({"kind": "group", "by": args.by, **line.as_dict()} for line in lines),
+                    {"kind": "total", "by": args.by, **total.as_dict(), "key": None}])
         if args.failures:
-            emit_lines(failed_attempts(ctx.store, run_id=args.run))
-            return 0
-        emit_lines([*({"by": args.by, **line.as_dict()} for line in lines),
-                    {"by": args.by, **total.as_dict(), "key": None, "total": True}])
+            emit_lines({"kind": "failure", **row}
+                       for row in failed_attempts(ctx.store, run_id=args.run))
         return 0
     columns = [Col(args.by, min_width=12), Col("calls", numeric=True),
                Col("cached", "cache", "calls served from the cache", numeric=True,
