@@ -130,6 +130,13 @@ def _quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def _stdout_is_devnull() -> bool:
+    try:
+        return os.path.samestat(os.fstat(sys.stdout.fileno()), os.stat(os.devnull))
+    except (OSError, ValueError):
+        return False
+
+
 def _notice(message: str) -> None:
     print(f"mlrtui: {message}", file=sys.stderr)
 
@@ -143,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     except Fatal as exc:
         _notice(str(exc))
         return exc.code
+    devnull_before = _stdout_is_devnull()
     ctx = Context(db_override=args.db, notice=_notice)
     session = CommandLog(ctx, args.command or "tui", argv)
     try:
@@ -163,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return session.done(141, "output pipe closed")
+    except SystemExit as exc:
+        # rich handles a closed pipe itself: stdout to /dev/null, then SystemExit(1).
+        if not devnull_before and _stdout_is_devnull():
+            return session.done(141, "output pipe closed")
+        raise
     except Exception:
         session.crashed()
         raise
