@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return session.done(141, "output pipe closed")
-    except SystemExit as exc:
+    except SystemExit:
         # rich handles a closed pipe itself: stdout to /dev/null, then SystemExit(1).
         if not devnull_before and _stdout_is_devnull():
             return session.done(141, "output pipe closed")

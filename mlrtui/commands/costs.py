@@ -7,8 +7,7 @@ import argparse
 from rich.console import Console
 
 from mlrtui.commands import Context
-from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object, \
-    require_tasks
+from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object, require_tasks
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
 

@@ -7,8 +7,7 @@ import argparse
 from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
-from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object, \
-    require_tasks
+from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object, require_tasks
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.judge import flags as fl
 from mlrtui.judge.reply import FLAG_TYPES

@@ -7,14 +7,20 @@ import argparse
 from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
-from mlrtui.commands.options import TASK_GLOB_HELP, add_json, command_parser, emit_lines, \
-    require_tasks
+from mlrtui.commands.options import (
+    TASK_GLOB_HELP,
+    add_json,
+    command_parser,
+    emit_lines,
+    require_tasks,
+)
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.costs.calls import cost_text
 from mlrtui.kernel.vocab import STAGES
 from mlrtui.runs.listing import RunLine, known_agents, list_run_lines
 
 MARKS = {"done": "✓", "stale": "!", "pending": "○"}
+STAGE_LEGEND = "stages: idea, literature, proposal, experiment, paper (✓ current, ! stale, ○ none)"
 SHORT = {"idea": "idea", "literature": "lit", "proposal": "prop", "experiment": "exp",
          "paper": "paper"}
 
@@ -57,8 +63,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
              str(r.executions), cost_text(r.calls, r.unpriced_calls, r.cost_usd)
              if r.calls else "-"] for r in lines]
     print_table(Console(), columns, rows, title=f"{len(lines)} runs",
-                notes=["stages: idea, literature, proposal, experiment, paper "
-                       "(✓ current, ! stale, ○ none)"] if lines else [])
+                notes=[STAGE_LEGEND] if lines else [])
     return 0
 
 

@@ -17,7 +17,7 @@ from mlrtui.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests" / "unit" / "importer"))
-import minicorpus  # noqa: E402
+import minicorpus
 
 
 def _parsers(parser: argparse.ArgumentParser, path: str = "mlrtui"):
