@@ -5,8 +5,8 @@ A write is SQL text (`INSERT [OR x] INTO t`, `REPLACE INTO t`, `UPDATE t`, `DELE
 call naming the table (`store.insert("t", ...)`, the importer's `ctx.keyed("t", ...)` /
 `ctx.many("t", ...)`, sqlite-utils `db["t"].insert/upsert/update/delete`). The generic
 mechanisms' built statements (Store.insert, ImportContext.keyed/many) are not writers, their
-callers are; nor are the migrations. A table name built at run time (`UPDATE {table}`) is reported as
-"<dynamic>" so it cannot hide.
+callers are; nor are the migrations. A table name built at run time (`UPDATE {table}`) is
+reported as "<dynamic>" so it cannot hide.
 
 KNOWN lists the extra writers that remain, each with why; the test fails when one appears that
 is not listed, and when a listed one is gone (so the list only shrinks).

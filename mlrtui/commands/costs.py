@@ -7,7 +7,13 @@ import argparse
 from rich.console import Console
 
 from mlrtui.commands import Context
-from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object, require_tasks
+from mlrtui.commands.options import (
+    add_json,
+    command_parser,
+    emit_lines,
+    emit_object,
+    require_tasks,
+)
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
 
@@ -17,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         sub, "costs", "LLM spending from the ledger by task, run, stage, model, day or purpose",
         "mlrtui costs --by task", "mlrtui costs --run 12 --failures", "mlrtui costs reprice",
         details="Each logical call counts once however many attempts it took; calls with no "
-                "known\nprice are counted as unpriced, never as $0. --json prints one line per group "
-                "(\"kind\": \"group\"),\nthen the total (\"kind\": \"total\"), then with "
+                "known\nprice are counted as unpriced, never as $0. --json prints one line per "
+                "group (\"kind\": \"group\"),\nthen the total (\"kind\": \"total\"), then with "
                 "--failures each failed attempt\n(\"kind\": \"failure\").")
     p.add_argument("--by", choices=list(GROUPS), default="model",
                    help="what to group by (default: model)")

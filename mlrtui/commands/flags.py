@@ -7,7 +7,13 @@ import argparse
 from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
-from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object, require_tasks
+from mlrtui.commands.options import (
+    add_json,
+    command_parser,
+    emit_lines,
+    emit_object,
+    require_tasks,
+)
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.judge import flags as fl
 from mlrtui.judge.reply import FLAG_TYPES
@@ -19,7 +25,8 @@ SHORT_TYPES = {"nonexistent_citation": "citation", "hallucinated_methodology": "
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = command_parser(sub, "flags", "review hallucination flags and each judge's precision",
-                       "mlrtui flags list --status open", "mlrtui flags confirm 7 --note 'no such paper'",
+                       "mlrtui flags list --status open",
+                       "mlrtui flags confirm 7 --note 'no such paper'",
                        details="Flags are raised by hallucination judges (or imported); a person "
                                "confirms or dismisses\neach, and precision = confirmed / decided.")
     s = p.add_subparsers(dest="flags_command", metavar="WHAT", required=True)

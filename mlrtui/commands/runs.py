@@ -20,7 +20,8 @@ from mlrtui.kernel.vocab import STAGES
 from mlrtui.runs.listing import RunLine, known_agents, list_run_lines
 
 MARKS = {"done": "✓", "stale": "!", "pending": "○"}
-STAGE_LEGEND = "stages: idea, literature, proposal, experiment, paper (✓ current, ! stale, ○ none)"
+STAGE_LEGEND = ("stages: idea, literature, proposal, experiment, paper "
+                "(✓ current, ! stale, ○ none)")
 SHORT = {"idea": "idea", "literature": "lit", "proposal": "prop", "experiment": "exp",
          "paper": "paper"}
 
