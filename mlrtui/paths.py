@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
 
 APP = "mlrtui"
-# The project checkout's own folders (example tasks, rubrics) when running from source or an
-# editable install; a user config dir may add or override rubrics and prompts.
+# The project checkout, when running from source or an editable install (the top-level
+# `rubrics/` and `tasks/` there are symlinks into the package data).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def package_data(name: str) -> Path:
+    """A folder of the installed package's data (rubrics, tasks, prompts), wherever it is
+    installed; a user config dir may add or override rubrics and prompts."""
+    return Path(str(files("mlrtui").joinpath(name)))
 
 
 def config_dir() -> Path:
@@ -31,17 +38,17 @@ def default_db_path() -> Path:
 
 def examples_dir() -> Path:
     """The bundled example tasks (our own writing)."""
-    return PROJECT_ROOT / "tasks"
+    return package_data("data/tasks")
 
 
 def rubrics_dirs() -> list[Path]:
     """Rubric folders in precedence order: the user's own first, then the bundled ones."""
-    return [config_dir() / "rubrics", PROJECT_ROOT / "rubrics"]
+    return [config_dir() / "rubrics", package_data("data/rubrics")]
 
 
 def prompts_dirs() -> list[Path]:
     """Prompt template folders: the user's overrides first, then the packaged defaults."""
-    return [config_dir() / "prompts", Path(__file__).resolve().parent / "prompts"]
+    return [config_dir() / "prompts", package_data("prompts")]
 
 
 def workspaces_dir() -> Path:

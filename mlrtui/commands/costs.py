@@ -3,44 +3,65 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from rich.console import Console
 
 from mlrtui.commands import Context
+from mlrtui.commands.options import (
+    add_json,
+    command_parser,
+    emit_lines,
+    emit_object,
+    require_tasks,
+)
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("costs", help="LLM spending by task, run, stage, model or day")
-    p.add_argument("--by", choices=list(GROUPS), default="model")
-    p.add_argument("--run", type=int, help="only this run")
-    p.add_argument("--batch", type=int, help="only this batch")
-    p.add_argument("--task", help="only this task")
+    p = command_parser(
+        sub, "costs", "LLM spending from the ledger by task, run, stage, model, day or purpose",
+        "mlrtui costs --by task", "mlrtui costs --run 12 --failures", "mlrtui costs reprice",
+        details="Each logical call counts once however many attempts it took; calls with no "
+                "known\nprice are counted as unpriced, never as $0. --json prints one line per "
+                "group (\"kind\": \"group\"),\nthen the total (\"kind\": \"total\"), then with "
+                "--failures each failed attempt\n(\"kind\": \"failure\").")
+    p.add_argument("--by", choices=list(GROUPS), default="model",
+                   help="what to group by (default: model)")
+    p.add_argument("--run", type=int, metavar="ID", help="only this run")
+    p.add_argument("--batch", type=int, metavar="ID", help="only this batch")
+    p.add_argument("--task", metavar="TASK", help="only this task id")
     p.add_argument("--failures", action="store_true", help="also list recent failed attempts")
-    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    add_json(p)
     inner = p.add_subparsers(dest="costs_cmd", metavar="ACTION")
-    inner.add_parser("reprice", help="recompute the cost of old calls with current prices")
+    rp = command_parser(inner, "reprice", "recompute the cost of old calls with current prices",
+                        "mlrtui costs reprice",
+                        details="Uses genai-prices and the config's [models.NAME.price] "
+                                "overrides.")
+    add_json(rp, record=True)
     p.set_defaults(handler=handle)
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     if getattr(args, "costs_cmd", None) == "reprice":
         report = reprice(ctx.store, ctx.settings)
+        if args.json:
+            emit_object({"rows": report.rows, "changed": report.changed,
+                         "unpriced": report.unpriced})
+            return 0
         print(f"repriced {report.rows} calls: {report.changed} changed, "
               f"{report.unpriced} unpriced")
         return 0
+    require_tasks(ctx, [args.task] if args.task else None)
     scope = {"run_id": args.run, "batch_id": args.batch, "task_id": args.task}
     lines = summarize(ctx.store, args.by, **scope)
     total = totals(ctx.store, **scope)
     if args.json:
-        out = {"by": args.by, "lines": [line.as_dict() for line in lines],
-               "total": total.as_dict()}
+        emit_lines([*({"kind": "group", "by": args.by, **line.as_dict()} for line in lines),
+                    {"kind": "total", "by": args.by, **total.as_dict(), "key": None}])
         if args.failures:
-            out["failures"] = failed_attempts(ctx.store, run_id=args.run)
-        sys.stdout.write(json.dumps(out) + "\n")
+            emit_lines({"kind": "failure", **row}
+                       for row in failed_attempts(ctx.store, run_id=args.run))
         return 0
     columns = [Col(args.by, min_width=12), Col("calls", numeric=True),
                Col("cached", "cache", "calls served from the cache", numeric=True,

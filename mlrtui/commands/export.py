@@ -11,15 +11,23 @@ import sys
 from pathlib import Path
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.options import TASK_GLOB_HELP, command_parser, require_tasks
 from mlrtui.kernel.vocab import REVIEW_STAGES
 from mlrtui.runs import versions as V
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="export runs as folders, or a leaderboard as CSV")
+    p = command_parser(sub, "export", "export runs as self-contained folders, or a leaderboard "
+                       "as CSV", "mlrtui export --run 12 --out ./out",
+                       "mlrtui export --task 'iclr2025_*' --model o4-mini --format json",
+                       "mlrtui export --leaderboard idea --out idea.csv",
+                       details="A run's folder holds each stage's current text with a header, "
+                               "its files,\nexecutions, reviews with scores, flags and its "
+                               "ledger as CSV. API keys are redacted.")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--run", type=int, action="append", metavar="ID", help="run id (repeatable)")
-    what.add_argument("--task", nargs="+", metavar="GLOB", help="every run of matching tasks")
+    what.add_argument("--task", nargs="+", metavar="GLOB",
+                      help="every run of matching tasks; " + TASK_GLOB_HELP)
     what.add_argument("--leaderboard", choices=list(REVIEW_STAGES), metavar="STAGE",
                       help="a stage's leaderboard as CSV: " + ", ".join(REVIEW_STAGES))
     p.add_argument("--out", type=Path, metavar="PATH",
@@ -31,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="only these stages (repeatable or comma-separated)")
     p.add_argument("--model", action="append", metavar="M", help="with --task: only this model")
     lb = p.add_argument_group("leaderboard options")
-    lb.add_argument("--source", choices=["corpus", "local", "all"], default="all")
+    lb.add_argument("--source", choices=["corpus", "local", "all"], default="all",
+                    help="imported reviews, reviews made here, or both (default)")
     lb.add_argument("--variant", default="", help="e.g. no_code (default: the plain reviews)")
     lb.add_argument("--judges", help="comma-separated judge models to include")
     lb.add_argument("--exact", action="store_true", help="unrounded means")
@@ -63,6 +72,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if args.run:
         run_ids = list(dict.fromkeys(args.run))
     else:
+        require_tasks(ctx, args.task)
         run_ids = find_runs(store, args.task, args.model)
         if not run_ids:
             raise Fatal(f"no run of a task matching {' '.join(args.task)}"

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.options import (
+    add_json,
+    command_parser,
+    emit_lines,
+    emit_object,
+    require_tasks,
+)
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.judge import flags as fl
 from mlrtui.judge.reply import FLAG_TYPES
@@ -18,37 +24,45 @@ SHORT_TYPES = {"nonexistent_citation": "citation", "hallucinated_methodology": "
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("flags", help="review hallucination flags and judge precision")
+    p = command_parser(sub, "flags", "review hallucination flags and each judge's precision",
+                       "mlrtui flags list --status open",
+                       "mlrtui flags confirm 7 --note 'no such paper'",
+                       details="Flags are raised by hallucination judges (or imported); a person "
+                               "confirms or dismisses\neach, and precision = confirmed / decided.")
     s = p.add_subparsers(dest="flags_command", metavar="WHAT", required=True)
-    ls = s.add_parser("list", help="flags with filters, open first")
-    ls.add_argument("--type", choices=list(FLAG_TYPES))
-    ls.add_argument("--status", choices=list(fl.STATUSES))
-    ls.add_argument("--run", type=int)
-    ls.add_argument("--task")
-    ls.add_argument("--source", help="judge model that raised the flag")
-    ls.add_argument("--limit", type=int, default=100)
-    ls.add_argument("--json", action="store_true")
+    ls = command_parser(s, "list", "flags with filters, open first",
+                        "mlrtui flags list --type nonexistent_citation --json")
+    ls.add_argument("--type", choices=list(FLAG_TYPES), help="only this type of flag")
+    ls.add_argument("--status", choices=list(fl.STATUSES), help="only flags in this state")
+    ls.add_argument("--run", type=int, metavar="ID", help="only flags on this run")
+    ls.add_argument("--task", metavar="TASK", help="only flags on this task id")
+    ls.add_argument("--source", metavar="JUDGE", help="judge model that raised the flag")
+    ls.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
+    add_json(ls)
     ls.set_defaults(handler=handle_list)
-    sh = s.add_parser("show", help="a flag with its evidence in context")
-    sh.add_argument("id", type=int)
+    sh = command_parser(s, "show", "a flag with its evidence in context", "mlrtui flags show 7")
+    sh.add_argument("id", type=int, help="flag id (from `mlrtui flags list`)")
+    add_json(sh, record=True)
     sh.set_defaults(handler=handle_show)
     for verb, status in (("confirm", "confirmed"), ("dismiss", "dismissed"), ("reopen", "open")):
-        d = s.add_parser(verb, help=f"mark a flag {status}")
-        d.add_argument("id", type=int)
+        d = command_parser(s, verb, f"mark a flag {status}, with a note",
+                           f"mlrtui flags {verb} 7 --note 'checked the reference list'")
+        d.add_argument("id", type=int, help="flag id (from `mlrtui flags list`)")
         d.add_argument("--note", help="why (kept with the decision)")
         d.set_defaults(handler=handle_decide, status=status)
-    pr = s.add_parser("precision", help="each judge's precision on decided flags")
-    pr.add_argument("--json", action="store_true")
+    pr = command_parser(s, "precision", "each judge's precision on decided flags",
+                        "mlrtui flags precision --json")
+    add_json(pr)
     pr.set_defaults(handler=handle_precision)
 
 
 def handle_list(ctx: Context, args: argparse.Namespace) -> int:
+    require_tasks(ctx, [args.task] if args.task else None)
     found = fl.list_flags(ctx.store, fl.FlagFilter(type=args.type, status=args.status,
                                                    run_id=args.run, source=args.source,
                                                    task_id=args.task), limit=args.limit)
     if args.json:
-        for f in found:
-            print(json.dumps(f.model_dump()))
+        emit_lines(f.model_dump() for f in found)
         return 0
     columns = [Col("id", numeric=True), Col("status", no_wrap=True),
                Col("type", no_wrap=True), Col("task / model, run, judge", min_width=14),
@@ -68,6 +82,9 @@ def handle_show(ctx: Context, args: argparse.Namespace) -> int:
         where = fl.evidence_context(ctx.store, args.id)
     except fl.FlagError as exc:
         raise Fatal(str(exc)) from None
+    if args.json:
+        emit_object(flag.model_dump() | {"evidence_line": where.line})
+        return 0
     print(f"flag {flag.id} [{flag.status}] {flag.type} raised by {flag.source} on "
           f"{flag.task_id} / {flag.target_model} ({flag.stage} version {flag.version_id})")
     print(f"description: {flag.description}")
@@ -97,7 +114,7 @@ def handle_decide(ctx: Context, args: argparse.Namespace) -> int:
 def handle_precision(ctx: Context, args: argparse.Namespace) -> int:
     rows = fl.precision(ctx.store)
     if args.json:
-        print(json.dumps([r.model_dump() for r in rows], indent=1))
+        emit_lines(r.model_dump() for r in rows)
         return 0
     columns = [Col("judge", min_width=12), *[Col(c, numeric=True) for c in
                                               ("flags", "confirmed", "dismissed", "open",

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from mlrtui.commands import Context
+from mlrtui.commands.options import add_json, command_parser
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.importer import KINDS, ImportSummary
 from mlrtui.services.importing import ImportService, check_corpus
@@ -49,11 +50,14 @@ class RichProgress:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="import an MLR-Bench checkout (tasks, outputs, reviews)")
+    p = command_parser(
+        sub, "import", "import an MLR-Bench checkout: tasks, stage outputs, runs, reviews",
+        "mlrtui import ../shared/mlrbench", "mlrtui import ~/mlrbench --db bench.db --json",
+        details="Idempotent (a second import adds nothing) and never aborts on one bad file: "
+                "each problem\nis one line naming the file. Exit 0 even with problems; 2 when "
+                "PATH is not a checkout.")
     p.add_argument("path", type=Path, help="the MLR-Bench checkout (folder with tasks/)")
-    p.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                   help="SQLite database file (same as the global --db)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON, no bar")
+    add_json(p, record=True)
     p.set_defaults(handler=handle)
 
 

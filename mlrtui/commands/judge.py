@@ -12,6 +12,7 @@ from rich.console import Console
 
 from mlrtui import paths
 from mlrtui.commands import Context, Fatal, check_models
+from mlrtui.commands.options import TASK_GLOB_HELP, command_parser
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.judge.rubrics import (
     JUDGE_STAGES,
@@ -26,12 +27,19 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("judge", help="judge a stage of runs with rubric LLM judges")
+    p = command_parser(
+        sub, "judge", "judge a stage of runs with rubric LLM judges",
+        "mlrtui judge --stage idea --judges gpt-4o-mini,claude-sonnet --task 'iclr2025_*'",
+        "mlrtui judge --rubrics", "mlrtui judge --show 120",
+        details="Judges the current version of the stage of every matching run; already judged "
+                "pairs are\nskipped (--force judges again). Exit 1 when some review failed or "
+                "was invalid.")
     p.add_argument("--stage", choices=list(JUDGE_STAGES),
                    help="what to judge (paper = the write-up; overall = paper with its code)")
     p.add_argument("--rubric", help="a rubric id instead of the stage's default")
     p.add_argument("--judges", help="comma-separated model names (default: config 'judges')")
-    p.add_argument("--task", action="append", metavar="GLOB", help="task id glob (repeatable)")
+    p.add_argument("--task", action="append", metavar="GLOB",
+                   help=TASK_GLOB_HELP + " (repeatable)")
     p.add_argument("--run", action="append", type=int, metavar="ID", help="run id (repeatable)")
     p.add_argument("--model", action="append", metavar="M", help="only runs of this model")
     p.add_argument("--budget", type=float, metavar="USD", help="cap for this batch")

@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import sys
+from dataclasses import asdict
 
 from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.providers.registry import model_statuses
 from mlrtui.services.models import probe_model
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("models", help="list configured models; `models test NAME` calls one")
-    p.add_argument("--json", action="store_true", help="print JSON lines for scripts")
+    p = command_parser(sub, "models", "list configured models, whether each can be called and why",
+                       "mlrtui models", "mlrtui models test local",
+                       details="Models come from the defaults and [models.NAME] in the config; "
+                               "keys are named\n(e.g. OPENAI_API_KEY), never shown.")
+    add_json(p)
     inner = p.add_subparsers(dest="models_cmd", metavar="ACTION")
-    t = inner.add_parser("test", help="make one small call and show reply, tokens, latency, cost")
+    t = command_parser(inner, "test", "make one small call and show reply, tokens, latency, cost",
+                       "mlrtui models test gpt-4o-mini --max-tokens 16",
+                       details="The call is recorded in the cost ledger (purpose 'test').")
     t.add_argument("name", help="a model name from `mlrtui models`")
-    t.add_argument("--max-tokens", type=int, default=48)
+    t.add_argument("--max-tokens", type=int, default=48, help="cap on the reply (default 48)")
+    add_json(t, record=True)
     p.set_defaults(handler=handle)
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     if getattr(args, "models_cmd", None) == "test":
-        return _test(ctx, args.name, args.max_tokens)
+        return _test(ctx, args.name, args.max_tokens, args.json)
     statuses = model_statuses(ctx.settings)
     if args.json:
-        for s in statuses:
-            sys.stdout.write(json.dumps(s.__dict__) + "\n")
+        emit_lines(dict(s.__dict__) for s in statuses)
         return 0
     reasons: list[str] = []
     rows = []
@@ -51,12 +56,15 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _test(ctx: Context, name: str, max_tokens: int) -> int:
+def _test(ctx: Context, name: str, max_tokens: int, as_json: bool = False) -> int:
     if name not in ctx.settings.all_models():
         raise Fatal(f"unknown model {name!r}; see `mlrtui models`")
     result = asyncio.run(probe_model(ctx.store, ctx.settings, name, max_tokens))
     if not result.ok:
         raise Fatal(result.error, code=1)
+    if as_json:
+        emit_object(asdict(result) | {"cost": result.cost_label})
+        return 0
     print(f"model:   {name} ({result.model_reported})")
     print(f"reply:   {result.reply}")
     print(f"tokens:  {result.input_tokens} in / {result.output_tokens} out"
@@ -66,3 +74,4 @@ def _test(ctx: Context, name: str, max_tokens: int) -> int:
     for note in result.notes:
         print(f"note:    {note}")
     return 0
+

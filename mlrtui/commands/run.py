@@ -14,19 +14,27 @@ import signal
 import sys
 
 from mlrtui.commands import Context, check_models
+from mlrtui.commands.options import TASK_GLOB_HELP, command_parser
 from mlrtui.kernel.vocab import STAGES
 from mlrtui.runs.coding_agents import AGENTS
 from mlrtui.services.stages import StageReport, StageRequest, StageService, check_stages
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="run agent stages on tasks (stepwise or end-to-end)")
-    p.add_argument("--task", nargs="+", required=True, metavar="GLOB",
-                   help="task ids or globs, e.g. 'iclr2025_*'")
+    p = command_parser(
+        sub, "run", "run agent stages on tasks, stepwise or end-to-end",
+        "mlrtui run --task 'iclr2025_*' --model gpt-4o-mini --stages idea,proposal",
+        "mlrtui run --task iclr2025_bi_align --mode end-to-end --agent codex --budget 2",
+        details="Resumable: the same command again runs only stages with no current or a stale "
+                "version\n(--force redoes them). Ctrl-C stops cleanly and still prints the "
+                "summary (exit 130);\nexit 1 when some stage failed.")
+    p.add_argument("--task", nargs="+", required=True, metavar="GLOB", help=TASK_GLOB_HELP)
     p.add_argument("--model", nargs="+", metavar="M", help="model names (default: the config's)")
     p.add_argument("--stages", default=",".join(STAGES),
                    help="comma-separated stages (default: all five)")
-    p.add_argument("--mode", choices=["stepwise", "end-to-end"], default="stepwise")
+    p.add_argument("--mode", choices=["stepwise", "end-to-end"], default="stepwise",
+                   help="stepwise: each stage from the current upstream versions; end-to-end: "
+                        "one agent run (default: stepwise)")
     p.add_argument("--agent", choices=["builtin", *AGENTS], default="builtin",
                    help="who runs the experiment stage")
     p.add_argument("--concurrency", type=int, help="stages in flight at once")

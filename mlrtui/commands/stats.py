@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object
 from mlrtui.commands.tables import Col, abbreviations, print_table
 from mlrtui.kernel.vocab import REVIEW_STAGES
 from mlrtui.scores import agreement as agr
@@ -19,40 +19,54 @@ from mlrtui.scores.aggregate import Leaderboard, disagreements, leaderboard
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("stats", help="leaderboards, disagreements and agreement statistics")
+    p = command_parser(sub, "stats", "leaderboards, judge disagreements and human agreement",
+                       "mlrtui stats leaderboard --stage idea",
+                       "mlrtui stats agreement --duplicates authors --json")
     s = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)
 
-    lb = s.add_parser("leaderboard", help="per-model per-dimension judge means of a stage")
-    lb.add_argument("--stage", required=True, choices=list(REVIEW_STAGES))
-    lb.add_argument("--source", choices=["corpus", "local", "all"], default="all")
+    lb = command_parser(s, "leaderboard", "per-model, per-dimension judge means of a stage",
+                        "mlrtui stats leaderboard --stage proposal --judges gpt-4o,claude-sonnet",
+                        details="Each model's mean is the mean of each judge's mean; --json "
+                                "prints the board as one object.")
+    lb.add_argument("--stage", required=True, choices=list(REVIEW_STAGES),
+                    help="the judged stage (paper and writeup are the same)")
+    lb.add_argument("--source", choices=["corpus", "local", "all"], default="all",
+                    help="imported reviews, reviews made here, or both (default)")
     lb.add_argument("--variant", default="", help="e.g. no_code (default: the plain reviews)")
     lb.add_argument("--judges", help="comma-separated judge models to include")
     lb.add_argument("--exact", action="store_true",
                     help="unrounded means instead of the paper's table rounding")
-    lb.add_argument("--json", action="store_true")
+    add_json(lb, record=True)
     lb.set_defaults(handler=handle_leaderboard)
 
-    ag = s.add_parser("agreement", help="human-vs-human vs human-vs-judge (Mann-Whitney U)")
-    ag.add_argument("--source", choices=["corpus", "user", "all"], default="all")
+    ag = command_parser(s, "agreement", "human-vs-human against human-vs-judge (Mann-Whitney U)",
+                        "mlrtui stats agreement --source corpus",
+                        "mlrtui stats agreement --csv ../mlrbench/human_eval")
+    ag.add_argument("--source", choices=["corpus", "user", "all"], default="all",
+                    help="the corpus's experts, your own scores, or both (default)")
     ag.add_argument("--duplicates", choices=list(agr.POLICIES), default="authors",
                     help="how a reviewer's repeated rows for one item count (see docs)")
     ag.add_argument("--csv", type=Path, metavar="DIR",
                     help="read human_review.csv + llm_judge.csv from DIR instead of the DB")
-    ag.add_argument("--json", action="store_true")
+    add_json(ag, record=True)
     ag.set_defaults(handler=handle_agreement)
 
-    dg = s.add_parser("disagreements", help="items whose judges differ by more than a threshold")
-    dg.add_argument("--stage", required=True, choices=list(REVIEW_STAGES))
+    dg = command_parser(s, "disagreements", "items whose judges differ by more than a threshold",
+                        "mlrtui stats disagreements --stage idea --threshold 3")
+    dg.add_argument("--stage", required=True, choices=list(REVIEW_STAGES),
+                    help="the judged stage")
     dg.add_argument("--threshold", type=float, help="default: config disagreement_threshold")
-    dg.add_argument("--source", choices=["corpus", "local", "all"], default="all")
-    dg.add_argument("--limit", type=int, default=30)
-    dg.add_argument("--json", action="store_true")
+    dg.add_argument("--source", choices=["corpus", "local", "all"], default="all",
+                    help="imported reviews, reviews made here, or both (default)")
+    dg.add_argument("--limit", type=int, default=30, help="at most this many (default 30)")
+    add_json(dg)
     dg.set_defaults(handler=handle_disagreements)
 
-    hu = s.add_parser("human", help="record your own (blind) scores of a version")
+    hu = command_parser(s, "human", "record your own (blind) scores of a version",
+                        "mlrtui stats human 42 Novelty=6 Overall=5 --reviewer ada")
     hu.add_argument("version", type=int, help="version id")
     hu.add_argument("scores", nargs="+", metavar="DIM=SCORE", help="e.g. Novelty=6 Overall=5")
-    hu.add_argument("--reviewer", required=True)
+    hu.add_argument("--reviewer", required=True, help="your name, as the scores' reviewer")
     hu.add_argument("--rubric", help="rubric id (default: the stage's human rubric)")
     hu.set_defaults(handler=handle_human)
 
@@ -75,7 +89,10 @@ def _json_or_nothing(args: argparse.Namespace, payload: Any, nothing: str | None
     """Print the payload for --json, or `nothing` (why there is no table): True when either
     was printed and the handler is done."""
     if args.json:
-        print(json.dumps(payload, indent=1))
+        if isinstance(payload, list):
+            emit_lines(payload)
+        else:
+            emit_object(payload)
         return True
     if nothing is not None:
         print(nothing)

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from rich.console import Console
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.options import add_json, command_parser, emit_lines
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.kernel.tasks import CATEGORIES
 from mlrtui.store.tasks import TaskFilter, list_tasks, set_category_override
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tasks", help="list tasks (filters: venue, year, category, search)")
+    p = command_parser(sub, "tasks", "list tasks, filtered by venue, year, category or words",
+                       "mlrtui tasks --venue iclr --year 2025 --category 'Trustworthy AI'",
+                       "mlrtui tasks --set-category iclr2025_bi_align auto",
+                       details="The example tasks are loaded on first start; `mlrtui import` "
+                               "adds the benchmark's.")
     p.add_argument("--venue", help="e.g. iclr, icml, neurips")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=int, help="e.g. 2025")
     p.add_argument("--category", help="one of: " + ", ".join(CATEGORIES))
     p.add_argument("--search", help="words that must appear in the id or title")
-    p.add_argument("--json", action="store_true", help="print JSON lines for scripts")
+    add_json(p)
     p.add_argument("--explain", action="store_true", help="show which terms chose the category")
     p.add_argument("--set-category", nargs=2, metavar=("TASK", "CATEGORY"),
                    help="override a task's category ('auto' removes the override)")
@@ -41,8 +44,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     rows = list_tasks(ctx.store, TaskFilter(venue=args.venue, year=args.year,
                                             category=args.category, search=args.search))
     if args.json:
-        for r in rows:
-            sys.stdout.write(json.dumps(r.model_dump(exclude={"body"})) + "\n")
+        emit_lines(r.model_dump(exclude={"body"}) for r in rows)
         return 0
     columns = [Col("id", min_width=18), Col("venue", no_wrap=True, optional=True),
                Col("year", numeric=True, optional=True),

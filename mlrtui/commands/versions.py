@@ -10,17 +10,25 @@ import tempfile
 from pathlib import Path
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object
 from mlrtui.runs import versions as V
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("versions", help="list, show, diff or edit a run's stage versions")
+    p = command_parser(sub, "versions", "list, show, diff, make current or edit a run's versions",
+                       "mlrtui versions 12", "mlrtui versions --diff 40 41",
+                       "mlrtui versions 12 --edit proposal",
+                       details="Making a version current, or saving an edit, marks every later "
+                               "stage stale.\nWithout RUN: the latest runs (see also `mlrtui "
+                               "runs`). --json: RUN lists its versions\n(JSON lines, without "
+                               "text); --show prints one object with the text.")
     p.add_argument("run", nargs="?", type=int, help="run id (omit to list recent runs)")
     p.add_argument("--show", type=int, metavar="VERSION", help="print one version's text")
     p.add_argument("--diff", type=int, nargs=2, metavar=("A", "B"), help="diff two versions")
     p.add_argument("--current", type=int, metavar="VERSION", help="make a version current")
     p.add_argument("--edit", metavar="STAGE",
                    help="edit a stage's current text in $EDITOR; saves a human version")
+    add_json(p)
     p.set_defaults(handler=handle)
 
 
@@ -34,7 +42,11 @@ def _version(ctx: Context, vid: int) -> V.Version:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
     if args.show is not None:
-        print(_version(ctx, args.show).text, end="")
+        version = _version(ctx, args.show)
+        if args.json:
+            emit_object(version.model_dump())
+        else:
+            print(version.text, end="")
         return 0
     if args.diff:
         a, b = (_version(ctx, v) for v in args.diff)
@@ -51,6 +63,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         from mlrtui.commands.tables import Col, print_table
 
         runs = V.list_runs(store, limit=30)
+        if args.json:
+            emit_lines(r.model_dump() for r in runs)
+            return 0
         print_table(Console(), [Col("run", numeric=True), Col("task", min_width=16),
                                 Col("model", min_width=12), Col("mode", no_wrap=True),
                                 Col("status", no_wrap=True)],
@@ -63,6 +78,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         raise Fatal(str(exc)) from None
     if args.edit:
         return _edit(ctx, run, args.edit)
+    if args.json:
+        emit_lines(v.model_dump(exclude={"text"}) for stage in V.STAGES
+                   for v in V.history(store, run.id, stage))
+        return 0
     print(f"run {run.id}: {run.task_id} [{run.model}] {run.mode}, {run.status}")
     for state in V.stage_states(store, run.id):
         print(f"  {state.stage:<11} {state.state:<8}" + (

@@ -70,7 +70,7 @@ def _import_run(ctx: ImportContext, run_dir: Path, agent: str, log: TaskLog,
         backbone = "unknown"
     model = ctx.model(backbone)
     run = add_run(ctx, f"{PREFIX}run:{run_dir.parent.name}/{task}", task, "end-to-end",
-                  model, backbone, agent)
+                  model, backbone, agent, folder=run_dir)
     transcript = run_dir / f"{agent.split('-')[0]}_log.log"
     coder = _coder_model(ctx, transcript) or backbone
     versions: dict[str, int] = {}

@@ -31,11 +31,12 @@ def _norm(text: str) -> str:
 
 
 def add_run(ctx: ImportContext, key: str, task: str, mode: str, model: str,
-            original: str | None, agent: str | None = None) -> int:
+            original: str | None, agent: str | None = None, *, folder: Path) -> int:
+    """A corpus run; `folder` (the run's folder in the corpus) is kept as its source_path."""
     return ctx.keyed("runs", {
         "task_id": task, "mode": mode, "model": model, "model_original": original,
-        "agent": agent, "status": "done", "source": "corpus", "import_key": key,
-        "created_at": ctx.stamp, "updated_at": ctx.stamp})
+        "agent": agent, "status": "done", "source": "corpus", "source_path": ctx.rel(folder),
+        "import_key": key, "created_at": ctx.stamp, "updated_at": ctx.stamp})
 
 
 def add_version(ctx: ImportContext, run_id: int, stage: str, path: Path, text: str,
@@ -85,7 +86,7 @@ def import_stepwise_task(ctx: ImportContext, task_dir: Path) -> None:
         for original in sorted(set(ideas) | set(proposals)):
             model = ctx.model(original)
             run = add_run(ctx, f"{PREFIX}run:stepwise/{task}/{model}", task, "stepwise",
-                          model, original)
+                          model, original, folder=task_dir)
             if original in ideas:
                 path, text = ideas[original]
                 add_version(ctx, run, "idea", path, text, model, original)
@@ -117,7 +118,8 @@ def _import_chain(ctx: ImportContext, task_dir: Path, ideas: dict, proposals: di
             ctx.problem(path, "missing chain file")
     if not texts:
         return {}
-    run = add_run(ctx, f"{PREFIX}run:chain/{task}", task, "stepwise", UNKNOWN, None)
+    run = add_run(ctx, f"{PREFIX}run:chain/{task}", task, "stepwise", UNKNOWN, None,
+                  folder=task_dir)
     out: dict[str, int] = {}
     for stage, _, pool in specs:
         if stage not in texts:

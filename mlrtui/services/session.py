@@ -5,6 +5,7 @@ The command line and the console both start from one `Context`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from mlrtui import paths
@@ -28,8 +29,10 @@ def check_models(settings: Settings, names: list[str], what: str = "model") -> N
 class Context:
     """Settings and store, built on first use so `mlrtui --help` touches nothing."""
 
-    def __init__(self, db_override: Path | None = None) -> None:
+    def __init__(self, db_override: Path | None = None,
+                 notice: Callable[[str], None] | None = None) -> None:
         self.db_override = db_override
+        self.notice = notice  # told when a database file is created, so it is never silent
         self._settings: Settings | None = None
         self._store: Store | None = None
 
@@ -45,8 +48,11 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
+            path = Path(self.settings.db).expanduser()
+            if self.notice is not None and not path.exists():
+                self.notice(f"creating new database {path}")
             try:
-                self._store = open_store(self.settings.db)
+                self._store = open_store(path)
             except StoreError as exc:
                 raise Fatal(str(exc)) from None
             ensure_examples(self._store, paths.examples_dir())

@@ -318,3 +318,64 @@ def m0005_executions_slurm_job(db: Database) -> None:
     db.execute("ALTER TABLE executions ADD COLUMN job_id TEXT")
     db.execute("ALTER TABLE executions ADD COLUMN job_state TEXT")
     db.execute("ALTER TABLE executions ADD COLUMN resources TEXT NOT NULL DEFAULT '{}'")
+
+
+@migrations()
+def m0006_run_source_path(db: Database) -> None:
+    """Where an imported run came from: its folder relative to the imported corpus root.
+
+    Runs imported before this column existed get it back from their import key."""
+    db.execute("ALTER TABLE runs ADD COLUMN source_path TEXT")
+    db.execute("UPDATE runs SET source_path = 'agent_results/ideas_and_proposals/' || task_id "
+               "WHERE import_key LIKE 'corpus:run:stepwise/%' "
+               "OR import_key LIKE 'corpus:run:chain/%'")
+    db.execute("UPDATE runs SET source_path = 'agent_results/' || substr(import_key, 12) "
+               "WHERE import_key LIKE 'corpus:run:end2end%'")
+
+
+# Read-only views for people who query the database directly (sqlite3, Datasette, pandas).
+# Cost views follow the ledger's rule: each logical call (call_key) that succeeded or came from
+# the cache counts once; unpriced calls are counted apart, never summed as $0.
+_CALLS = """SELECT * FROM llm_calls WHERE id IN (
+    SELECT MIN(id) FROM llm_calls WHERE status IN ('ok', 'cached') GROUP BY call_key)"""
+_COST_COLUMNS = """COUNT(*) AS calls, SUM(cost_usd IS NOT NULL) AS priced_calls,
+    SUM(cost_usd IS NULL) AS unpriced_calls, ROUND(COALESCE(SUM(cost_usd), 0), 6) AS usd,
+    SUM(COALESCE(input_tokens, 0)) AS input_tokens, SUM(COALESCE(output_tokens, 0))
+    AS output_tokens"""
+
+VIEWS_0005 = {
+    "current_versions": """
+SELECT h.run_id, r.task_id, r.mode, r.model AS run_model, r.source AS run_source, h.stage,
+       v.id AS version_id, v.author, v.author_original, v.stale, v.note, v.content_hash,
+       length(v.text) AS chars, v.created_at, v.text
+FROM stage_heads h JOIN versions v ON v.id = h.version_id JOIN runs r ON r.id = h.run_id""",
+    # Mean of each judge's mean (every judge weighs the same), valid reviews only.
+    "leaderboard": """
+WITH per_judge AS (
+    SELECT rv.stage, COALESCE(rv.variant, '') AS variant, rv.target_model AS model,
+           s.dimension, rv.judge_model, AVG(s.score) AS mean, COUNT(*) AS scores,
+           COUNT(DISTINCT COALESCE(rv.version_id, rv.task_id)) AS items
+    FROM reviews rv JOIN review_scores s ON s.review_id = rv.id
+    WHERE rv.parse_status IN ('ok', 'repaired') AND s.score IS NOT NULL
+      AND rv.target_model IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5)
+SELECT stage, variant, model, dimension, COUNT(*) AS judges, SUM(scores) AS scores,
+       MAX(items) AS items, ROUND(AVG(mean), 4) AS mean, ROUND(MIN(mean), 4) AS judge_min,
+       ROUND(MAX(mean), 4) AS judge_max
+FROM per_judge GROUP BY stage, variant, model, dimension""",
+    "cost_by_task": f"SELECT task_id, {_COST_COLUMNS} FROM ({_CALLS}) GROUP BY task_id",
+    "cost_by_model": f"SELECT model, {_COST_COLUMNS} FROM ({_CALLS}) GROUP BY model",
+    "cost_by_stage": f"SELECT stage, {_COST_COLUMNS} FROM ({_CALLS}) GROUP BY stage",
+    "review_scores_full": """
+SELECT s.review_id, rv.task_id, rv.run_id, rv.version_id, rv.stage, rv.variant,
+       rv.target_model, rv.judge_model, rv.rubric_id, rv.parse_status, rv.source, s.dimension,
+       s.score, s.justification, rv.overall, rv.confidence, rv.created_at
+FROM review_scores s JOIN reviews rv ON rv.id = s.review_id""",
+}
+
+
+@migrations()
+def m0007_views(db: Database) -> None:
+    """current_versions, leaderboard, cost_by_task/_model/_stage, review_scores_full."""
+    for name, select in VIEWS_0005.items():
+        db.execute(f"CREATE VIEW {name} AS {select.strip()}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from pathlib import Path
 
@@ -154,3 +155,12 @@ def facets(store: Store) -> dict[str, list]:
         "year": [r["year"] for r in store.query("SELECT DISTINCT year FROM tasks ORDER BY 1")],
         "category": CATEGORIES,
     }
+
+
+def match_task_ids(store: Store, globs: list[str]) -> tuple[list[str], list[str]]:
+    """Task ids matching any of the globs (fnmatch, case-sensitive), and the globs that match
+    no task: commands treat those as a usage error rather than silently doing nothing."""
+    ids = [r["id"] for r in store.query("SELECT id FROM tasks ORDER BY id")]
+    unmatched = [g for g in globs if not any(fnmatch.fnmatchcase(i, g) for i in ids)]
+    chosen = [i for i in ids if any(fnmatch.fnmatchcase(i, g) for g in globs)]
+    return chosen, unmatched

@@ -114,8 +114,11 @@ def test_task_glob_model_filter_and_errors(tmp_path, store) -> None:
     db = str(store.path)
     store.close()
     none = cli("--db", db, "export", "--task", "nothing*", "--out", str(tmp_path / "o"))
-    assert none.returncode == 2 and none.stderr.strip() == (
-        "mlrtui: no run of a task matching nothing*")
+    assert none.returncode == 2 and none.stderr.strip().startswith(
+        "mlrtui: no task matches 'nothing*'")
+    no_run = cli("--db", db, "export", "--task", "icml*", "--out", str(tmp_path / "o"))
+    assert no_run.returncode == 2 and no_run.stderr.strip() == (
+        "mlrtui: no run of a task matching icml*")
     a_file = tmp_path / "afile"
     a_file.write_text("x")
     bad_out = cli("--db", db, "export", "--run", str(ids["run"]), "--out", str(a_file))

@@ -67,7 +67,7 @@ def test_commands_log_start_end_and_errors(tmp_path, capsys) -> None:
     lines = _log_text().splitlines()
     assert f"INFO mlrtui.cli: start locate: mlrtui --db {db} locate" in lines[0]
     assert "INFO mlrtui.cli: end locate: exit 0 after" in lines[1]
-    assert "WARNING mlrtui.cli: export stopped: no run of a task matching nothing*" in lines[3]
+    assert "WARNING mlrtui.cli: export stopped: no task matches 'nothing*'" in lines[3]
     assert "end export: exit 2" in lines[4]
     assert logging.getLogger("mlrtui").handlers == []           # removed after each command
 

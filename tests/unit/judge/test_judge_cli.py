@@ -77,7 +77,7 @@ def test_judge_then_leaderboard_flags_and_human_scores(tmp_path, loopback, monke
     assert ">    5 | Accuracy rose to 97.3%" in capsys.readouterr().out
     assert main(["--db", str(db), "flags", "confirm", "1", "--note", "no log has it"]) == 0
     assert main(["--db", str(db), "flags", "precision", "--json"]) == 0
-    prec = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    prec = [json.loads(line) for line in capsys.readouterr().out.splitlines()[1:]]
     assert prec == [{"source": "gpt-4o", "flags": 1, "confirmed": 1, "dismissed": 0, "open": 0,
                      "precision": 1.0}]
 

@@ -102,9 +102,12 @@ async def test_costs_command_json_and_table(make_client, loopback, store, llm_se
     await _spend(make_client, loopback, store)
     store_path = str(store.path)
     assert main(["--db", store_path, "costs", "--by", "stage", "--json", "--failures"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert {line["key"]: line["calls"] for line in out["lines"]} == {"idea": 2, "proposal": 1}
-    assert out["total"]["failed_attempts"] == 1 and len(out["failures"]) == 1
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    groups = [line for line in out if line["kind"] == "group"]
+    assert {line["key"]: line["calls"] for line in groups} == {"idea": 2, "proposal": 1}
+    (total,) = [line for line in out if line["kind"] == "total"]
+    assert total["failed_attempts"] == 1
+    assert len([line for line in out if line["kind"] == "failure"]) == 1
     assert main(["--db", store_path, "costs", "--by", "model"]) == 0
     table = capsys.readouterr().out
     assert "gpt-4o" in table and "total" in table
