@@ -14,6 +14,7 @@ from pathlib import Path
 from mlrtui import __version__
 from mlrtui.commands import Context, Fatal
 from mlrtui.logs import CommandLog
+from mlrtui.store import StoreError
 
 COMMANDS = ["locate", "tasks", "import_", "models", "costs", "run", "versions", "judge",
             "flags", "stats", "export"]
@@ -61,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except Fatal as exc:
         print(f"mlrtui: {exc}", file=sys.stderr)
         return session.done(exc.code, str(exc))
+    except StoreError as exc:   # a write the file system refused (read-only file, full disk)
+        print(f"mlrtui: {exc}", file=sys.stderr)
+        return session.done(2, str(exc))
     except KeyboardInterrupt:
         print("mlrtui: interrupted", file=sys.stderr)
         return session.done(130, "interrupted")

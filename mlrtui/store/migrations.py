@@ -299,3 +299,16 @@ def m0002_stages(db: Database) -> None:
 def m0003_judging(db: Database) -> None:
     """What a judge was not shown (inputs cut to fit), as a JSON list of notes on the review."""
     db.execute("ALTER TABLE reviews ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m0004_owners(db: Database) -> None:
+    """The process owning a running row (host:pid:start), so rows of a killed process can be
+    marked interrupted (see store/owners.py); the ledger's in-flight rows carry one too."""
+    for table in ("runs", "batches", "imports", "llm_calls"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN owner TEXT")
+
+
+def known_names() -> list[str]:
+    """Names of every migration this build knows, in order."""
+    return [m.name for m in migrations.pending(Database(memory=True))]
