@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from mlrtui.commands import Context, Fatal
+from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.runs import versions as V
 
 
@@ -34,11 +35,11 @@ def _version(ctx: Context, vid: int) -> V.Version:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
     if args.show is not None:
-        print(_version(ctx, args.show).text, end="")
+        print(safe(_version(ctx, args.show).text), end="")
         return 0
     if args.diff:
         a, b = (_version(ctx, v) for v in args.diff)
-        print(V.diff(a, b) or "(no differences)", end="")
+        print(safe(V.diff(a, b)) or "(no differences)", end="")
         return 0
     if args.current is not None:
         v = V.set_current(store, _version(ctx, args.current).id)

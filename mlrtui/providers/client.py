@@ -23,9 +23,9 @@ from mlrtui.config import ModelConfig, Settings
 from mlrtui.costs.budget import Budget, BudgetExceeded
 from mlrtui.costs.pricing import SOURCE_CACHE, price_provider, price_usage
 from mlrtui.providers.base import (
+    STREAM_RESET,
     Completion,
     Provider,
-    STREAM_RESET,
     ProviderError,
     Request,
     StreamCallback,

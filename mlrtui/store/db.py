@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from mlrtui.kernel.secrets import active_secrets, redact_value
+
 from mlrtui.store import migrations, owners
 from mlrtui.store.guard import newer_schema
 
@@ -80,6 +82,9 @@ class Store:
 
     def insert(self, table: str, row: dict[str, Any], *, ignore: bool = False) -> int | None:
         """Insert one row; with ignore, a row whose unique key exists adds nothing (None)."""
+        secrets = active_secrets()       # no key a model echoed is ever stored
+        if secrets:
+            row = {k: redact_value(v, secrets) for k, v in row.items()}
         cols = ", ".join(f"[{c}]" for c in row)
         marks = ", ".join("?" for _ in row)
         verb = "INSERT OR IGNORE" if ignore else "INSERT"
