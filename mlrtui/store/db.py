@@ -17,7 +17,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from mlrtui.kernel.secrets import active_secrets, redact_value
-
 from mlrtui.store import migrations, owners
 from mlrtui.store.guard import newer_schema
 

@@ -16,7 +16,7 @@ from mlrtui.store import open_store
 
 def test_sigkill_mid_calls_leaves_a_row_per_request_and_no_running_rows(tmp_path, loopback):
     db = tmp_path / "kill.db"
-    open_store(db).close()                      # loads the 4 example tasks
+    open_store(db).close()                      # the CLI loads the 4 example tasks
     env = config_env(tmp_path, loopback)
     loopback.latency_s = 30.0                   # every call is still in flight at the kill
     cmd = mlrtui("--db", str(db), "run", "--task", "*", "--model", "fake-openai",
