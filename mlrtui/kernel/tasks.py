@@ -193,6 +193,9 @@ def parse_task_file(path: Path) -> Task:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:      # e.g. latin-1: keep it, say so
         text, bad = raw.decode("utf-8", errors="replace"), exc.start
+        odd = text.count("\ufffd") + sum(ch < " " and ch not in "\t\n\r" for ch in text)
+        if odd > len(text) / 10:
+            raise TaskFileError(f"{path}: not UTF-8 text (looks binary)") from None
     task = parse_task_text(path.name, text, str(path))
     if bad is not None:
         task.problems.insert(0, f"{path}: not valid UTF-8 (byte {bad}); bad bytes replaced")
