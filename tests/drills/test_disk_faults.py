@@ -94,3 +94,31 @@ def test_import_on_a_full_disk_fails_in_one_line_and_keeps_whole_units(tmp_path:
 def _base_env() -> dict[str, str]:
     import os
     return dict(os.environ)
+
+
+def test_read_only_database_file_gives_one_line(tmp_path: Path):
+    """The file itself read-only (mode 0444) for an ordinary user: root ignores modes, so the
+    command runs as `nobody` (skipped when we cannot switch users)."""
+    import os
+    import tempfile
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        import pytest
+        pytest.skip("needs root and setpriv to run the command as an ordinary user")
+    folder = Path(tempfile.mkdtemp(prefix="mlrtui-ro-"))
+    try:
+        folder.chmod(0o777)
+        db = folder / "ro.db"
+        _db_with_a_run(db)
+        db.chmod(0o444)
+        env = {**_base_env(), "MLRTUI_DATA_DIR": str(folder / "data"),
+               "MLRTUI_CONFIG_DIR": str(folder / "cfg")}
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        before = db.read_bytes()
+        for args in (["tasks", "--set-category", "iclr2026_tiny_evals", "Others"],
+                     ["versions", "1", "--current", "1"]):
+            line = _one_line(cli([*as_nobody, *mlrtui("--db", str(db), *args)], env=env,
+                                 timeout=60))
+            assert str(db) in line and "read-only" in line
+        assert db.read_bytes() == before
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
