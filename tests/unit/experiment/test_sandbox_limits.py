@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -43,14 +45,13 @@ async def _run(tmp_path: Path, code: str, **limits):
 
 async def test_a_script_listing_proc_sees_only_its_own_processes(tmp_path: Path):
     marker = f"host-secret-argv-{os.getpid()}"
-    import subprocess
-    import sys
-    host = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", marker])
+    host = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import time; time.sleep(30)", marker)
     try:
         _, result = await _run(tmp_path, LIST_PROC)
     finally:
         host.kill()
-        host.wait()
+        await host.wait()
     assert result.status == "ok", (result.reason, result.stderr)
     assert result.sandbox.get("proc") == "own procfs", result.sandbox
     pids = eval(result.stdout.split("PIDS ", 1)[1].splitlines()[0])   # our own printed list

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from mlrtui.kernel.sanitize import clean_text, terminal_safe
-from mlrtui.store import open_store
 from mlrtui.paths import examples_dir
+from mlrtui.store import open_store
 from mlrtui.store.tasks import ensure_examples, load_task_dir
 
 HOSTILE = ("\x1b]0;owned\x07\x1b[2J\x1b[1;31mRed\x1b[0m \x1bP+q\x1b\\\x9b5m"
