@@ -16,6 +16,7 @@ from pathlib import Path
 from mlrtui import __version__
 from mlrtui.commands import Context, Fatal
 from mlrtui.logs import CommandLog
+from mlrtui.store import StoreError
 
 # (module, group in `mlrtui --help`); a module may register one command.
 COMMANDS = [("tasks", "browse"), ("runs", "browse"), ("versions", "browse"),
@@ -165,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     except Fatal as exc:
         print(f"mlrtui: {exc}", file=sys.stderr)
         return session.done(exc.code, str(exc))
+    except StoreError as exc:   # a write the file system refused (read-only file, full disk)
+        print(f"mlrtui: {exc}", file=sys.stderr)
+        return session.done(2, str(exc))
     except KeyboardInterrupt:
         print("mlrtui: interrupted", file=sys.stderr)
         return session.done(130, "interrupted")

@@ -19,6 +19,7 @@ from pydantic_settings import (
 )
 
 from mlrtui import paths
+from mlrtui.kernel.secrets import known_secrets
 
 ProviderKind = Literal["openai", "anthropic", "local"]
 
@@ -143,7 +144,9 @@ def load_settings(**overrides: object) -> Settings:
     try:
         if path.exists():
             tomllib.loads(path.read_text(encoding="utf-8"))
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        known_secrets(settings)      # registers its key variables for redaction on write
+        return settings
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     except (ValidationError, ValueError) as exc:

@@ -16,6 +16,7 @@ from mlrtui.commands.options import (
 )
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
+from mlrtui.kernel.sanitize import terminal_safe as safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,7 +82,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if args.failures:
         for row in failed_attempts(ctx.store, run_id=args.run):
             console.print(f"{row['created_at']}  {row['model']}  attempt {row['attempt']}: "
-                          f"{row['error']}", markup=False)
+                          f"{safe(row['error'] or '')}", markup=False)
     return 0
 
 

@@ -17,6 +17,7 @@ from mlrtui.commands.options import (
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.judge import flags as fl
 from mlrtui.judge.reply import FLAG_TYPES
+from mlrtui.kernel.sanitize import terminal_safe as safe
 
 # Flag types as the list shows them (the full names are in the legend and in --json).
 SHORT_TYPES = {"nonexistent_citation": "citation", "hallucinated_methodology": "method",
@@ -85,12 +86,12 @@ def handle_show(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         emit_object(flag.model_dump() | {"evidence_line": where.line})
         return 0
-    print(f"flag {flag.id} [{flag.status}] {flag.type} raised by {flag.source} on "
-          f"{flag.task_id} / {flag.target_model} ({flag.stage} version {flag.version_id})")
-    print(f"description: {flag.description}")
-    print(f"evidence: {flag.evidence}")
+    print(safe(f"flag {flag.id} [{flag.status}] {flag.type} raised by {flag.source} on "
+               f"{flag.task_id} / {flag.target_model} ({flag.stage} version {flag.version_id})"))
+    print(safe(f"description: {flag.description}"))
+    print(safe(f"evidence: {flag.evidence}"))
     if flag.note:
-        print(f"note: {flag.note}")
+        print(safe(f"note: {flag.note}"))
     if where.line is None:
         print("(evidence not found verbatim in the flagged version)")
         return 0
@@ -98,7 +99,7 @@ def handle_show(ctx: Context, args: argparse.Namespace) -> int:
     lo, hi = max(0, where.line - 4), min(len(lines), where.line + 3)
     for n in range(lo, hi):
         mark = ">" if n + 1 == where.line else " "
-        print(f"{mark}{n + 1:5d} | {lines[n]}")
+        print(f"{mark}{n + 1:5d} | {safe(lines[n])}")
     return 0
 
 
@@ -107,7 +108,7 @@ def handle_decide(ctx: Context, args: argparse.Namespace) -> int:
         flag = fl.decide(ctx.store, args.id, args.status, args.note)
     except fl.FlagError as exc:
         raise Fatal(str(exc)) from None
-    print(f"flag {flag.id}: {flag.status}" + (f" ({flag.note})" if flag.note else ""))
+    print(safe(f"flag {flag.id}: {flag.status}" + (f" ({flag.note})" if flag.note else "")))
     return 0
 
 

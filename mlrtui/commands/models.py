@@ -11,6 +11,8 @@ from rich.console import Console
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object
 from mlrtui.commands.tables import Col, print_table
+from mlrtui.kernel.sanitize import terminal_safe as safe
+from mlrtui.kernel.secrets import active_secrets, redact
 from mlrtui.providers.registry import model_statuses
 from mlrtui.services.models import probe_model
 
@@ -65,13 +67,13 @@ def _test(ctx: Context, name: str, max_tokens: int, as_json: bool = False) -> in
     if as_json:
         emit_object(asdict(result) | {"cost": result.cost_label})
         return 0
-    print(f"model:   {name} ({result.model_reported})")
-    print(f"reply:   {result.reply}")
+    print(safe(f"model:   {name} ({result.model_reported})"))
+    print(f"reply:   {safe(redact(result.reply, active_secrets()))}")
     print(f"tokens:  {result.input_tokens} in / {result.output_tokens} out"
           + (f" / {result.cache_read_tokens} cache read" if result.cache_read_tokens else ""))
     print(f"latency: {result.latency_s:.2f}s" + ("  (cached)" if result.cached else ""))
     print(f"cost:    {result.cost_label}")
     for note in result.notes:
-        print(f"note:    {note}")
+        print(f"note:    {safe(note)}")
     return 0
 

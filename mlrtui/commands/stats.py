@@ -11,6 +11,7 @@ from rich.console import Console
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object
 from mlrtui.commands.tables import Col, abbreviations, print_table
+from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.kernel.vocab import REVIEW_STAGES
 from mlrtui.scores import agreement as agr
 from mlrtui.scores.aggregate import Leaderboard, disagreements, leaderboard
@@ -182,8 +183,8 @@ def handle_disagreements(ctx: Context, args: argparse.Namespace) -> int:
     print(f"{len(found)} item x dimension(s) with a judge spread above {threshold:g}")
     for d in found[:args.limit]:
         scores = ", ".join(f"{j} {s:g}" for j, s in d.scores.items())
-        print(f"  {d.info.task_id} / {d.info.target_model} run {d.info.run_id}: "
-              f"{d.dimension} spread {d.spread:g} ({scores})")
+        print(safe(f"  {d.info.task_id} / {d.info.target_model} run {d.info.run_id}: "
+                   f"{d.dimension} spread {d.spread:g} ({scores})"))
     return 0
 
 

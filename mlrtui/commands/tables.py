@@ -5,7 +5,8 @@ Here the widths are planned before rich draws: numbers and short codes keep thei
 (a cost is never shown cut), text columns share what is left and fold onto more lines, full
 headers give way to short ones with a legend under the table, and optional columns are left out
 (and said so) before a number would be cut. `COLUMNS` sets the width when output is not a
-terminal (rich reads it).
+terminal (rich reads it). Cells, titles and notes are data: escape sequences and control
+characters are removed before anything is measured or drawn (kernel/sanitize.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from mlrtui.kernel.sanitize import terminal_safe
 
 PAD = 3                               # a column's padding (2) and its left border (1)
 FLOOR = 4                             # no text column gets narrower than this
@@ -90,7 +93,7 @@ def make_table(columns: Sequence[Col], rows: Sequence[Sequence[str]], *, title: 
                short: bool = False, widths: Sequence[int | None] | None = None,
                row_styles: Sequence[str | None] | None = None,
                sections: Sequence[int] = ()) -> Table:
-    table = Table(title=title)
+    table = Table(title=terminal_safe(title) if title else None)
     for i, col in enumerate(columns):
         if col.fixed:
             table.add_column(col.label(short), justify="right" if col.numeric else "left",
@@ -99,7 +102,7 @@ def make_table(columns: Sequence[Col], rows: Sequence[Sequence[str]], *, title: 
             table.add_column(col.label(short), overflow="fold",
                              width=widths[i] if widths else None)
     for i, row in enumerate(rows):
-        table.add_row(*(Text(cell) for cell in row), style=row_styles[i] if row_styles else None,
+        table.add_row(*(Text(terminal_safe(cell)) for cell in row), style=row_styles[i] if row_styles else None,
                       end_section=i in sections)
     return table
 
@@ -116,7 +119,9 @@ def print_table(console: Console, columns: Sequence[Col], rows: Sequence[Sequenc
 
     `sections`: indexes of the rows a rule is drawn under."""
     width = console.width
-    cols, data = list(columns), [list(r) for r in rows]
+    cols, data = list(columns), [[terminal_safe(c) for c in r] for r in rows]
+    title = terminal_safe(title) if title else title
+    notes = [terminal_safe(n) for n in notes]
     widths = plan_widths(cols, data, width, short=False)
     short = widths is None and any(c.short for c in cols)
     if short:

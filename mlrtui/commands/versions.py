@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from mlrtui.commands import Context, Fatal
 from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object
+from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.runs import versions as V
+from mlrtui.store import StoreError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,11 +49,11 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         if args.json:
             emit_object(version.model_dump())
         else:
-            print(version.text, end="")
+            print(safe(version.text), end="")
         return 0
     if args.diff:
         a, b = (_version(ctx, v) for v in args.diff)
-        print(V.diff(a, b) or "(no differences)", end="")
+        print(safe(V.diff(a, b)) or "(no differences)", end="")
         return 0
     if args.current is not None:
         v = V.set_current(store, _version(ctx, args.current).id)
@@ -94,24 +97,40 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _edit(ctx: Context, run: V.Run, stage: str) -> int:
+    """Edit in $EDITOR. The temp file is removed only once the save has committed: on any
+    failure the user is told where their text is kept."""
     if stage not in V.STAGES:
         raise Fatal(f"unknown stage {stage!r}; stages: {', '.join(V.STAGES)}")
     base = V.current(ctx.store, run.id, stage)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"run{run.id}-{stage}.md"
+    folder = Path(tempfile.mkdtemp(prefix="mlrtui-edit-"))
+    path = folder / f"run{run.id}-{stage}.md"
+    try:
         path.write_text(base.text if base else "", encoding="utf-8")
-        try:
-            code = subprocess.call([*shlex.split(editor), str(path)])
-        except OSError as exc:
-            raise Fatal(f"cannot start editor {editor!r}: {exc.strerror}") from None
-        if code != 0:
-            raise Fatal(f"editor {editor!r} exited with code {code}; nothing saved")
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise Fatal(f"{path}: cannot write the text to edit ({exc.strerror})") from None
+    try:
+        code = subprocess.call([*shlex.split(editor), str(path)])
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise Fatal(f"cannot start editor {editor!r}: {exc.strerror}") from None
+    try:
         text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Fatal(f"{path}: cannot read the edited text ({exc}); the file is kept") from None
+    if code != 0:
+        raise Fatal(f"editor {editor!r} exited with code {code}; nothing saved; "
+                    f"your text is kept at {path}")
     if base is not None and text == base.text:
+        shutil.rmtree(folder, ignore_errors=True)
         print("no changes; nothing saved")
         return 0
-    v = V.save_human_version(ctx.store, run.id, stage, text)
+    try:
+        v = V.save_human_version(ctx.store, run.id, stage, text)
+    except StoreError as exc:
+        raise Fatal(f"{exc}; your text is kept at {path}") from None
+    shutil.rmtree(folder, ignore_errors=True)
     print(f"saved {stage} v{v.id} (human)")
     _print_stale(ctx, run.id)
     return 0

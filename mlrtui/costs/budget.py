@@ -113,7 +113,8 @@ class Budget:
             return 0.0
         column = "run_id" if scope == "run" else "batch_id"
         total = self.store.scalar(
-            f"SELECT SUM(cost_usd) FROM llm_calls WHERE {column} = ? AND cost_usd IS NOT NULL",
+            f"SELECT SUM(cost_usd) FROM llm_calls WHERE {column} = ? AND cost_usd IS NOT NULL"
+            " AND status != 'in_flight'",   # an attempt in flight is held by its reservation
             [scope_id])
         return float(total or 0.0)
 

@@ -29,9 +29,12 @@ GROUPS = {
     "purpose": "purpose",
 }
 
-# One row per logical call: its successful (or cached) row with the lowest id.
+# One row per logical call: its successful (or cached) row with the lowest id. A call whose
+# process was killed mid-attempt ("interrupted", see store/owners.py) counts with its worst-case
+# estimate: the server may have answered and billed it.
 _SUCCESS = """SELECT * FROM llm_calls WHERE id IN (
-    SELECT MIN(id) FROM llm_calls WHERE status IN ('ok', 'cached') GROUP BY call_key)"""
+    SELECT MIN(id) FROM llm_calls WHERE status IN ('ok', 'cached', 'interrupted')
+    GROUP BY call_key)"""
 
 
 @dataclass

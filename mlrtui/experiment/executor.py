@@ -31,6 +31,7 @@ class ExecSpec:
     cpu_s: float | None = None          # defaults to the wall-time limit
     max_processes: int = 64
     max_file_mb: int = 512
+    max_workspace_mb: int = 4096        # total the command may add to the workspace (0: no cap)
     env: dict[str, str] = field(default_factory=dict)   # added to the minimal environment
     network: bool = False               # True lets the command reach the network
     gpus: int = 0                       # GPUs asked for; > 0 opens the GPU devices in the sandbox

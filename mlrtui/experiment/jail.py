@@ -6,7 +6,8 @@ killed, every process it started dies with it). Layers, each tried and reported 
 
 - network: a new network namespace (as root, or inside a user namespace otherwise); landlock's
   TCP rules as a second line where the kernel has them;
-- processes: pid namespace, parent-death signal, RLIMIT_NPROC (enforced only for a non-root uid,
+- processes: pid namespace with its own /proc (a fresh procfs in a new mount namespace, so host
+  processes and their argv are invisible), parent-death signal, RLIMIT_NPROC (enforced only for a non-root uid,
   so root drops to an unprivileged sandbox uid);
 - filesystem: landlock: read only the interpreter and system folders, write only the workspace;
 - resources: RLIMIT_AS (RLIMIT_DATA for GPU jobs), RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NOFILE,
@@ -27,6 +28,8 @@ import signal
 import sys
 
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+CLONE_NEWNS, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x00020000, 2, 4, 8
+MS_REC, MS_PRIVATE = 0x4000, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_KEEPCAPS, PR_SET_NO_NEW_PRIVS = 1, 8, 38
 PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_DAC_READ_SEARCH = 47, 2, 2
 SYS_LANDLOCK_CREATE, SYS_LANDLOCK_ADD, SYS_LANDLOCK_RESTRICT = 444, 445, 446
@@ -150,6 +153,17 @@ def namespaces(want_net: bool, want_pid: bool) -> dict[str, str]:
     return applied
 
 
+def own_proc() -> str:
+    """In the new pid namespace: a private mount namespace with a fresh procfs on /proc."""
+    if not _unshare(CLONE_NEWNS):
+        return f"host /proc (unshare mount namespace: {_err()})"
+    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return f"host /proc (private mounts: {_err()})"
+    if libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) != 0:
+        return f"host /proc (mount procfs: {_err()})"
+    return "own procfs"
+
+
 def set_limits(spec: dict) -> list[str]:
     done = []
     mb = 1024 * 1024
@@ -189,6 +203,7 @@ def drop_to(uid: int, keep_read: bool) -> str:
 def child(spec: dict, fd: int, launcher: int) -> None:
     """Runs in the forked child (pid 1 of the new pid namespace); never returns."""
     applied: dict[str, object] = {"limits": set_limits(spec)}
+    applied["proc"] = own_proc() if spec.get("pid_ns") else "host /proc (no pid namespace)"
     if spec.get("uid") is not None and os.geteuid() == 0:
         applied["uid"] = drop_to(int(spec["uid"]), bool(spec.get("landlock")))
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from mlrtui.experiment import jail
 from mlrtui.experiment.classify import classify
+from mlrtui.experiment.diskcap import WorkspaceCap
 from mlrtui.experiment.executor import CappedBuffer, ExecResult, ExecSpec
 from mlrtui.experiment.limits import allocated_gpus, limits_for, present_gpu_devices
 from mlrtui.store.db import now
@@ -210,6 +211,8 @@ class SandboxExecutor:
         out, err = CappedBuffer(), CappedBuffer()
         pumps = [asyncio.ensure_future(_pump(proc.stdout, out)),
                  asyncio.ensure_future(_pump(proc.stderr, err))]
+        cap = WorkspaceCap(ws, spec.max_workspace_mb, lambda: _kill(proc))
+        watcher = asyncio.ensure_future(cap.watch())
         timed_out = False
         try:
             await asyncio.wait_for(proc.wait(), spec.timeout_s)
@@ -224,6 +227,7 @@ class SandboxExecutor:
             _events(r)
             raise
         finally:
+            watcher.cancel()
             _kill(proc)   # the whole group: also stragglers of a command without a pid namespace
         await proc.wait()
         _done, pending = await asyncio.wait(pumps, timeout=2)
@@ -240,6 +244,9 @@ class SandboxExecutor:
         if code is None and sig is None and proc.returncode is not None and not timed_out:
             code = proc.returncode
         status, reason = classify(code, sig, timed_out, err.text(), spec)
+        facts.update(cap.facts())
+        if cap.exceeded is not None:
+            status, reason = "killed", cap.reason()
         if uid is not None:
             escaped = await asyncio.to_thread(_owned_outside, uid, ws, _escape_roots(ws))
             facts["escape_check"] = f"files owned by uid {uid} outside the workspace: " + (

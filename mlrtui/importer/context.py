@@ -21,6 +21,7 @@ from mlrtui.importer.batch import Batches, UnitRecord
 from mlrtui.importer.summary import ImportSummary
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.progress import ProgressSink
+from mlrtui.kernel.secrets import active_secrets, redact_value
 from mlrtui.store.db import Store, now
 
 KEYED = ("runs", "versions", "reviews", "executions")
@@ -181,7 +182,9 @@ class ImportContext:
         if known is not None:
             return known
         conn = self.store.db.conn
-        cur = conn.execute(self._insert_sql(table, tuple(row)), list(row.values()))
+        secrets = active_secrets()
+        values = [redact_value(v, secrets) for v in row.values()] if secrets else row.values()
+        cur = conn.execute(self._insert_sql(table, tuple(row)), list(values))
         if cur.rowcount:
             row_id = int(cur.lastrowid)
             self.count(table, 1)
@@ -208,5 +211,8 @@ class ImportContext:
             self.count(spec[0], self._write(spec, rows))
 
     def _write(self, spec: tuple[str, tuple[str, ...]], rows: list[Sequence[Any]]) -> int:
+        secrets = active_secrets()
+        if secrets:
+            rows = [[redact_value(v, secrets) for v in row] for row in rows]
         cur = self.store.db.conn.executemany(self._insert_sql(*spec), rows)
         return max(cur.rowcount, 0)

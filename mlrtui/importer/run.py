@@ -10,6 +10,8 @@ checked between units.
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +23,12 @@ from mlrtui.importer.context import ImportContext
 from mlrtui.importer.summary import ImportSummary
 from mlrtui.importer.textio import read_text
 from mlrtui.kernel.progress import NullProgress, ProgressSink
-from mlrtui.store.db import Store, now
+from mlrtui.store.db import Store, StoreError, now
 from mlrtui.store.tasks import load_task_dir
 
 Unit = tuple[str, Callable[[], None]]
+
+logger = logging.getLogger(__name__)
 
 
 class CorpusError(Exception):
@@ -124,8 +128,12 @@ def import_corpus(store: Store, path: Path, progress: ProgressSink | None = None
               for d in _subdirs(root / stepwise.STEPWISE_DIR)]
     units += _end2end_units(ctx) + _review_units(ctx) + _human_units(ctx)
     sink.start(len(units), f"Importing {root.name}")
-    with fast_writes(store), ctx.batches.grouped():
-        _run_units(ctx, units, should_stop)
+    try:
+        with fast_writes(store), ctx.batches.grouped():
+            _run_units(ctx, units, should_stop)
+    except BaseException as exc:
+        _mark_failed(store, summary.import_id, exc)
+        raise
     if not summary.stopped:
         _coverage(ctx)
     summary.elapsed_s = round(time.perf_counter() - started, 3)
@@ -173,3 +181,16 @@ def _finish(store: Store, summary: ImportSummary) -> None:
         db.conn.executemany(
             "INSERT INTO import_problems (import_id, path, problem) VALUES (?, ?, ?)",
             [(summary.import_id, p, m) for p, m in summary.problems])
+
+
+def _mark_failed(store: Store, import_id: int | None, exc: BaseException) -> None:
+    """Best effort: the import row says failed (batches already committed are whole units).
+    When even that write is refused (a full disk), the row stays running until the next open
+    marks it interrupted (store/owners.py)."""
+    try:
+        with store.transaction() as db:
+            db.execute("UPDATE imports SET finished_at = ?, status = ? WHERE id = ?",
+                       [now(), "stopped" if isinstance(exc, KeyboardInterrupt) else "failed",
+                        import_id])
+    except (StoreError, sqlite3.Error) as again:
+        logger.warning("could not mark import %s failed: %s", import_id, again)

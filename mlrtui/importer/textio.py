@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mlrtui.importer.context import ImportContext
+from mlrtui.kernel.sanitize import clean_text
 
 # A whole document wrapped in one code fence: ```markdown ... ``` (closing fence optional).
 _OUTER_FENCE = re.compile(r"\A```[A-Za-z0-9_-]*[ \t]*\n(?P<body>.*?)(?:\n```[ \t]*)?\Z", re.DOTALL)
@@ -43,6 +44,10 @@ def decode(ctx: ImportContext, path: Path, raw: bytes) -> str | None:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         ctx.problem(path, "CRLF line endings; normalised to LF" if crlf
                     else "bare CR characters (terminal progress output); made line breaks")
+    text, removed = clean_text(text)
+    if removed:
+        ctx.problem(path, f"{removed} control character(s) or escape sequence character(s) "
+                          "removed")
     return text
 
 

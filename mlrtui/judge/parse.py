@@ -43,6 +43,9 @@ _SCORE_TEXT = re.compile(
     r"(?:\s*(?:/|out of)\s*(\d+(?:\.\d+)?))?", re.IGNORECASE)
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\r?\n(.*?)```", re.DOTALL)
 
+# Replies longer than this are not given to json_repair (it is slow on large garbage).
+REPAIR_LIMIT = 64 * 1024
+
 
 @dataclass
 class ParsedReview:
@@ -140,6 +143,8 @@ def _decode(text: str) -> tuple[Any, Status] | None:
                 break
         else:
             return objs, "ok"
+    if len(text) > REPAIR_LIMIT:     # repair time grows with size: past this it is garbage
+        return None
     try:
         repaired = json_repair.loads(text)
     except (ValueError, RecursionError):
@@ -259,7 +264,9 @@ def parse_review(text: str) -> ParsedReview:
         return ParsedReview(status="invalid", error="empty reply")
     decoded = _decode(text.lstrip("\ufeff").strip())
     if decoded is None:
-        return ParsedReview(status="invalid", error="no JSON found")
+        too_long = len(text) > REPAIR_LIMIT
+        return ParsedReview(status="invalid", error="no JSON found" + (
+            f" (a {len(text) // 1024} KB reply is not repaired)" if too_long else ""))
     data, status = decoded
     review = ParsedReview(status=status, data=data)
     _fill(review, data)

@@ -9,6 +9,7 @@ hallucination verdict, well-formed hallucination findings. Anything else makes t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Annotated, Any, Literal
@@ -178,3 +179,8 @@ def check_reply(rubric: Rubric, text: str) -> CheckedReply:
         reply.verdict = _verdict(parsed.data, parsed.hallucination,
                                  parsed.hallucination_details)
     return reply
+
+
+async def check_reply_async(rubric: Rubric, text: str) -> CheckedReply:
+    """check_reply off the event loop: a large reply takes a while to scan and repair."""
+    return await asyncio.to_thread(check_reply, rubric, text)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlrtui.kernel.sanitize import clean_text
+
 CATEGORIES = [
     "LLMs/VLMs",
     "AI for Science",
@@ -114,6 +116,7 @@ class Task:
     body: str
     classification: Classification
     path: str | None = None
+    problems: list[str] = field(default_factory=list)   # one line each: what was fixed on read
 
     @property
     def content_hash(self) -> str:
@@ -169,13 +172,15 @@ def parse_task_text(name: str, text: str, path: str | None = None) -> Task:
     m = TASK_NAME.match(name)
     if not m:
         raise TaskFileError(f"{path or name}: name is not <venue><year>_<slug>.md")
-    body = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").strip()
+    body, removed = clean_text(text.lstrip("\ufeff"))
+    body = body.strip()
+    problems = [f"{path or name}: {removed} control character(s) removed"] if removed else []
     if not body:
         raise TaskFileError(f"{path or name}: file is empty")
     venue, year, slug = m.group("venue"), int(m.group("year")), m.group("slug")
     title = _title(body, venue, year, slug)
     return Task(id=name[:-3], venue=venue, year=year, slug=slug, title=title, body=body,
-                classification=classify(title, body), path=path)
+                classification=classify(title, body), path=path, problems=problems)
 
 
 def parse_task_file(path: Path) -> Task:
@@ -183,8 +188,15 @@ def parse_task_file(path: Path) -> Task:
         raw = path.read_bytes()
     except OSError as exc:
         raise TaskFileError(f"{path}: cannot read ({exc.strerror})") from None
+    bad = None
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise TaskFileError(f"{path}: not UTF-8 text") from None
-    return parse_task_text(path.name, text, str(path))
+    except UnicodeDecodeError as exc:      # e.g. latin-1: keep it, say so
+        text, bad = raw.decode("utf-8", errors="replace"), exc.start
+        odd = text.count("\ufffd") + sum(ch < " " and ch not in "\t\n\r" for ch in text)
+        if odd > len(text) / 10:
+            raise TaskFileError(f"{path}: not UTF-8 text (looks binary)") from None
+    task = parse_task_text(path.name, text, str(path))
+    if bad is not None:
+        task.problems.insert(0, f"{path}: not valid UTF-8 (byte {bad}); bad bytes replaced")
+    return task

@@ -53,15 +53,30 @@ class Completion:
 StreamCallback = Callable[[str], None]
 
 
+class StreamReset(str):
+    """The piece a StreamCallback gets when a cut stream is retried: drop the text shown so far.
+
+    It is an empty string, so a consumer that does not know it appends nothing.
+    """
+
+
+STREAM_RESET = StreamReset("")
+
+
+def is_reset(piece: str) -> bool:
+    return isinstance(piece, StreamReset)
+
+
 class ProviderError(Exception):
     """A failed attempt. `retryable` tells the client whether another attempt may succeed."""
 
     def __init__(self, message: str, *, retryable: bool, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, malformed: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.status = status
         self.retry_after = retry_after
+        self.malformed = malformed     # a garbage body: retried once at most
 
 
 class Provider(Protocol):

@@ -2,7 +2,10 @@
 
 It wraps any provider with what every call needs: the response cache, a budget check before the
 call, per-model concurrency and rate limits, retries with backoff (honouring Retry-After), prompt
-cancellation, and one ledger row per attempt with its USD cost computed at call time.
+cancellation, and one ledger row per attempt with its USD cost computed at call time. The row
+is written before the attempt is sent (in flight, worst-case cost) and completed after, so a
+killed process leaves no unrecorded request. A garbage body is retried once at most; a streamed
+reply cut and retried sends STREAM_RESET to the callback so the reader drops the fragment.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from mlrtui.config import ModelConfig, Settings
 from mlrtui.costs.budget import Budget, BudgetExceeded
 from mlrtui.costs.pricing import SOURCE_CACHE, price_provider, price_usage
 from mlrtui.providers.base import (
+    STREAM_RESET,
     Completion,
     Provider,
     ProviderError,
@@ -178,26 +182,38 @@ class LLMClient:
                         on_text: StreamCallback | None, on_retry: Any) -> CallResult:
         gate = self._gates.setdefault(model_name, ModelGate(cfg.concurrency,
                                                             cfg.requests_per_minute))
-        attempt, started = 1, time.monotonic()
+        estimate = self.estimate_cost(model_name, request)
+        attempt, started, row, malformed = 1, time.monotonic(), None, 0
+        streamed = [False]
+
+        def feed(piece: str) -> None:
+            streamed[0] = True
+            if on_text is not None:
+                on_text(piece)
+
         try:
             while True:
                 async with gate.slot():
                     started = time.monotonic()
+                    row = self.ledger.begin(call_key, cfg, ctx, attempt, estimate)
                     try:
-                        comp = await provider.complete(request, on_text)
+                        comp = await provider.complete(request,
+                                                       feed if on_text is not None else None)
                     except ProviderError as exc:
                         error = exc
                     except asyncio.CancelledError:
                         raise
                     except Exception as exc:   # a provider bug: record it, then let it surface
-                        self._fail_row(call_key, cfg, ctx, attempt, started,
+                        self._fail_row(row, cfg, ctx, attempt, started,
                                        f"{type(exc).__name__}: {exc}")
                         raise
                     else:
-                        return self._success(call_key, cfg, ctx, attempt, started, comp, key)
+                        return self._success(row, call_key, cfg, attempt, started, comp, key)
                 error = self.ledger.scrub(error)
-                self._fail_row(call_key, cfg, ctx, attempt, started, str(error))
-                if not error.retryable:
+                self._fail_row(row, cfg, ctx, attempt, started, str(error))
+                row = None
+                malformed += error.malformed
+                if not error.retryable or malformed > 1:
                     raise CallFailed(f"{model_name}: {error}", attempts=attempt, last=error)
                 if attempt >= cfg.max_attempts:
                     raise CallFailed(f"{model_name}: gave up after {attempt} attempts; "
@@ -207,31 +223,37 @@ class LLMClient:
                                      f"{error.retry_after:.0f}s (limit "
                                      f"{self.retry.max_retry_after_s:.0f}s): {error}",
                                      attempts=attempt, last=error)
+                if streamed[0] and on_text is not None:
+                    streamed[0] = False
+                    on_text(STREAM_RESET)
                 if on_retry is not None:
                     on_retry(attempt, str(error))
                 attempt, started = attempt + 1, time.monotonic()
                 await asyncio.sleep(self.retry.delay(attempt - 1, error.retry_after, self._rng))
         except asyncio.CancelledError:
-            self._fail_row(call_key, cfg, ctx, attempt, started, "cancelled")
+            self._fail_row(row, cfg, ctx, attempt, started, "cancelled")
             raise
 
-    def _success(self, call_key: str, cfg: ModelConfig, ctx: CallContext, attempt: int,
+    def _success(self, row: int | None, call_key: str, cfg: ModelConfig, attempt: int,
                  started: float, comp: Completion, key: str | None) -> CallResult:
         cost, source, version = price_usage(cfg.model, price_provider(cfg), comp.usage, cfg.price)
-        self.ledger.record(call_key, cfg, ctx, Attempt(
+        self.ledger.finish(row, cfg, Attempt(
             attempt, "ok", time.monotonic() - started, comp.usage, comp.model, cost, source,
             version))
         if key is not None:
             self.ledger.cache_put(key, cfg, comp)
         return CallResult(comp, call_key, cost, False)
 
-    def _fail_row(self, call_key: str, cfg: ModelConfig, ctx: CallContext, attempt: int,
+    def _fail_row(self, row: int | None, cfg: ModelConfig, ctx: CallContext, attempt: int,
                   started: float, error: str) -> None:
+        """Complete the attempt's in-flight row as failed (none left when cancelled between
+        attempts: that wait sent nothing)."""
         logger.log(logging.INFO if error == "cancelled" else logging.WARNING,
                    "LLM call failed: %s %s attempt %d (%s, run %s, task %s): %s", cfg.provider,
                    cfg.model, attempt, ctx.purpose, ctx.run_id, ctx.task_id, error)
-        self.ledger.record(call_key, cfg, ctx, Attempt(
-            max(1, attempt), "error", time.monotonic() - started, error=error))
+        if row is not None:
+            self.ledger.finish(row, cfg, Attempt(
+                max(1, attempt), "error", time.monotonic() - started, error=error))
 
     def link(self, call_key: str, *, version_id: int | None = None,
              review_id: int | None = None) -> None:

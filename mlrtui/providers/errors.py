@@ -67,7 +67,8 @@ def from_sdk_error(exc: BaseException, *, key_env: str | None, timeout_s: float)
     key = os.environ.get(key_env, "") if key_env else ""
     if len(key) >= 4 and key in str(err):
         err = ProviderError(str(err).replace(key, "[redacted]"), retryable=err.retryable,
-                            status=err.status, retry_after=err.retry_after)
+                            status=err.status, retry_after=err.retry_after,
+                            malformed=err.malformed)
     return err
 
 
@@ -98,7 +99,7 @@ def _map(exc: BaseException, *, key_env: str | None, timeout_s: float) -> Provid
         return ProviderError(f"timed out after {timeout_s:g}s", retryable=True)
     if "ResponseValidation" in name or isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
         return ProviderError(f"malformed response from the server ({one_line(str(exc), 120)})",
-                             retryable=True)
+                             retryable=True, malformed=True)
     if "Connection" in name or isinstance(exc, TRANSPORT_ERRORS):
         cause = exc.__cause__ or exc
         return ProviderError(f"connection dropped ({one_line(str(cause), 160)})", retryable=True)

@@ -1,5 +1,11 @@
 """Writing the ledger (one llm_calls row per attempt) and the content-addressed response cache.
 
+Each attempt's row is written BEFORE the request is sent (status "in_flight", its worst-case
+cost as the estimate, this process as owner) and completed after, so a process killed mid-call
+still leaves a row for every request a server may have answered and billed. On the next open
+`store.owners.reap` turns in-flight rows of dead processes into "interrupted" ones, whose
+estimated cost the spend summaries count.
+
 Error text is scrubbed of every configured API key before it is stored: some servers echo the
 key they were sent, and nothing the program writes may contain one.
 """
@@ -17,6 +23,10 @@ from mlrtui.kernel.secrets import known_secrets, redact
 from mlrtui.providers.base import Completion, ProviderError, Request, Usage
 from mlrtui.store import Store
 from mlrtui.store.db import now
+from mlrtui.store.owners import owner_token
+
+IN_FLIGHT = "in_flight"
+SOURCE_ESTIMATE = "estimate"     # price_source of an in-flight or interrupted row
 
 
 def cache_key(cfg: ModelConfig, request: Request) -> str:
@@ -37,7 +47,7 @@ class Attempt:
     """What one attempt left behind, for its ledger row."""
 
     attempt: int
-    status: str                      # ok | error | cached
+    status: str                      # ok | error | cached | in_flight (| interrupted on reap)
     latency_s: float | None = None
     usage: Usage | None = None
     model_reported: str | None = None
@@ -58,16 +68,39 @@ class Ledger:
         if text == str(error):
             return error
         return ProviderError(text, retryable=error.retryable, status=error.status,
-                             retry_after=error.retry_after)
+                             retry_after=error.retry_after, malformed=error.malformed)
 
     def record(self, call_key: str, cfg: ModelConfig, ctx: Any, a: Attempt) -> int | None:
-        usage = a.usage
+        """Insert one finished attempt's row (a cache hit)."""
         row = {
             "call_key": call_key, "attempt": a.attempt,
             "run_id": ctx.run_id, "version_id": ctx.version_id, "review_id": ctx.review_id,
             "batch_id": ctx.batch_id, "task_id": ctx.task_id, "stage": ctx.stage,
             "purpose": ctx.purpose, "provider": cfg.provider,
-            "model": canonical_model(cfg.model), "model_original": a.model_reported or cfg.model,
+            "model": canonical_model(cfg.model), **self._outcome(cfg, a),
+        }
+        with self.store.transaction():
+            return self.store.insert("llm_calls", row)
+
+    def begin(self, call_key: str, cfg: ModelConfig, ctx: Any, attempt: int,
+              estimate: float | None) -> int | None:
+        """The in-flight row of an attempt about to be sent; `finish` completes it."""
+        return self.record(call_key, cfg, ctx, Attempt(
+            attempt, IN_FLIGHT, cost_usd=estimate,
+            price_source=SOURCE_ESTIMATE if estimate is not None else None))
+
+    def finish(self, row_id: int | None, cfg: ModelConfig, a: Attempt) -> None:
+        """Complete an in-flight row with what the attempt left behind."""
+        values = self._outcome(cfg, a)
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        with self.store.transaction() as db:
+            db.execute(f"UPDATE llm_calls SET {assignments} WHERE id = ?",
+                       [*values.values(), row_id])
+
+    def _outcome(self, cfg: ModelConfig, a: Attempt) -> dict[str, Any]:
+        usage = a.usage
+        return {
+            "model_original": a.model_reported or cfg.model,
             "input_tokens": usage.input_tokens if usage else None,
             "output_tokens": usage.output_tokens if usage else None,
             "cache_read_tokens": usage.cache_read_tokens if usage else None,
@@ -77,10 +110,9 @@ class Ledger:
             "latency_s": round(a.latency_s, 4) if a.latency_s is not None else None,
             "status": a.status,
             "error": redact(a.error, self.secrets) if a.error else None,
+            "owner": owner_token() if a.status == IN_FLIGHT else None,
             "created_at": now(),
         }
-        with self.store.transaction():
-            return self.store.insert("llm_calls", row)
 
     def link(self, call_key: str, version_id: int | None, review_id: int | None) -> None:
         sets = {k: v for k, v in (("version_id", version_id), ("review_id", review_id))

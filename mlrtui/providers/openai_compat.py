@@ -58,7 +58,7 @@ class OpenAICompatProvider(SDKProvider):
             resp = await self.client.chat.completions.create(**self._params(request, False))
         if not getattr(resp, "choices", None):
             raise ProviderError("malformed response from the server (no choices)",
-                                retryable=True)
+                                retryable=True, malformed=True)
         choice = resp.choices[0]
         return Completion(text=choice.message.content or "", usage=_usage(resp.usage),
                           model=resp.model or self.model, finish_reason=choice.finish_reason)

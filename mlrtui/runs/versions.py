@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from mlrtui.kernel.modelnames import canonical_model
+from mlrtui.kernel.secrets import active_secrets, redact
 from mlrtui.kernel.vocab import HUMAN, STAGES, Mode, Stage
 from mlrtui.store.db import Store, now
 
@@ -140,7 +141,8 @@ def set_run_status(store: Store, run_id: int, status: str, error: str | None = N
     with store.transaction():
         store.db.execute(
             "UPDATE runs SET status=?, error=?, workspace=COALESCE(?, workspace), updated_at=? "
-            "WHERE id=?", [status, error, workspace, now(), run_id])
+            "WHERE id=?", [status, redact(error, active_secrets()) if error else error,
+                           workspace, now(), run_id])
 
 
 def heads(store: Store, run_id: int) -> dict[Stage, int]:

@@ -16,7 +16,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from mlrtui.store import migrations
+from mlrtui.kernel.secrets import active_secrets, redact_value
+from mlrtui.store import migrations, owners
+from mlrtui.store.guard import newer_schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -51,14 +53,20 @@ class Store:
                 return
             self._depth = 1
             conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
-                conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                else:
+                    conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise write_failure(self.path, exc) or exc
             finally:
                 self._depth = 0
 
@@ -73,12 +81,18 @@ class Store:
 
     def insert(self, table: str, row: dict[str, Any], *, ignore: bool = False) -> int | None:
         """Insert one row; with ignore, a row whose unique key exists adds nothing (None)."""
+        secrets = active_secrets()       # no key a model echoed is ever stored
+        if secrets:
+            row = {k: redact_value(v, secrets) for k, v in row.items()}
         cols = ", ".join(f"[{c}]" for c in row)
         marks = ", ".join("?" for _ in row)
         verb = "INSERT OR IGNORE" if ignore else "INSERT"
         with self.lock:
-            cur = self.db.execute(f"{verb} INTO [{table}] ({cols}) VALUES ({marks})",
-                                  list(row.values()))
+            try:
+                cur = self.db.execute(f"{verb} INTO [{table}] ({cols}) VALUES ({marks})",
+                                      list(row.values()))
+            except sqlite3.OperationalError as exc:
+                raise write_failure(self.path, exc) or exc
             if cur.rowcount == 0:
                 return None
             return cur.lastrowid
@@ -86,6 +100,26 @@ class Store:
     def close(self) -> None:
         with self.lock:
             self.db.close()
+
+
+# SQLite's words for a write the file system refused -> what the user is told.
+_WRITE_FAILURES = {
+    "readonly": "the database file is read-only",
+    "disk is full": "the disk is full",
+    "disk i/o error": "a disk I/O error (is the disk full?)",
+    "file is too large": "the file size limit was reached",
+}
+
+
+def write_failure(path: Path, exc: BaseException) -> StoreError | None:
+    """A one-line StoreError for a refused write (read-only, disk full), else None."""
+    text = str(exc).lower()
+    for marker, meaning in _WRITE_FAILURES.items():
+        if marker in text:
+            return StoreError(f"{path}: cannot write: {meaning}; nothing was saved")
+    if isinstance(exc, OSError) and exc.strerror:
+        return StoreError(f"{path}: cannot write: {exc.strerror}; nothing was saved")
+    return None
 
 
 def open_store(path: Path | str) -> Store:
@@ -101,6 +135,12 @@ def open_store(path: Path | str) -> Store:
             raise StoreError(f"{path}: cannot read ({exc.strerror})") from None
         if head and head != SQLITE_MAGIC:
             raise StoreError(f"{path}: not an SQLite database")
+        try:
+            refusal = newer_schema(path, migrations.known_names())
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open database ({exc})") from None
+        if refusal:
+            raise StoreError(refusal)
     else:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +155,19 @@ def open_store(path: Path | str) -> Store:
         conn.execute("PRAGMA synchronous = NORMAL")
         db = Database(conn)
         migrations.apply(db)
+        owners.install_triggers(conn)
+        if not _read_only(conn):
+            owners.reap(conn, now())
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open database ({exc})") from None
     return Store(db, path)
+
+
+def _read_only(conn: sqlite3.Connection) -> bool:
+    """Whether the connection cannot write (a read-only file): reaping is skipped then."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return True
+    conn.execute("ROLLBACK")
+    return False

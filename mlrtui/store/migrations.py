@@ -379,3 +379,16 @@ def m0007_views(db: Database) -> None:
     """current_versions, leaderboard, cost_by_task/_model/_stage, review_scores_full."""
     for name, select in VIEWS_0005.items():
         db.execute(f"CREATE VIEW {name} AS {select.strip()}")
+
+
+@migrations()
+def m0008_owners(db: Database) -> None:
+    """The process owning a running row (host:pid:start), so rows of a killed process can be
+    marked interrupted (see store/owners.py); the ledger's in-flight rows carry one too."""
+    for table in ("runs", "batches", "imports", "llm_calls"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN owner TEXT")
+
+
+def known_names() -> list[str]:
+    """Names of every migration this build knows, in order."""
+    return [m.name for m in migrations.pending(Database(memory=True))]

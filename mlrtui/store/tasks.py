@@ -73,7 +73,11 @@ def load_task_dir(store: Store, folder: Path, source: str,
     changed, problems = 0, []
     for path in files:
         try:
-            changed += upsert_task(store, parse_task_file(path), source)
+            task = parse_task_file(path)
+            changed += upsert_task(store, task, source)
+            for line in task.problems:      # imported, with something fixed on the way in
+                problems.append(line)
+                progress.problem(str(path), line.split(": ", 1)[-1])
         except TaskFileError as exc:
             problems.append(str(exc))
             progress.problem(str(path), str(exc).split(": ", 1)[-1])

@@ -67,7 +67,7 @@ def test_sigkill_halfway_then_rerun(tmp_path: Path, corpus: Path, corpus_db: Pat
     store = open_store(db)
     assert store.scalar("PRAGMA integrity_check") == "ok"
     assert store.scalar("PRAGMA foreign_key_check") is None
-    assert store.scalar("SELECT status FROM imports WHERE id = 1") == "running"
+    assert store.scalar("SELECT status FROM imports WHERE id = 1") == "interrupted"  # its owner was killed
     store.close()
     rerun = _import(corpus, db)
     _, err = rerun.communicate(timeout=120)
