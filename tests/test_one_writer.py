@@ -32,7 +32,7 @@ REWRITE = "in a file the main session is rewriting into services"
 LAYER = "costs sits below runs and cannot call the runs owner"
 # table -> {extra writer module: why}; the first module in OWNER is the table's owner.
 OWNER = {
-    "batches": "mlrtui/commands/run.py", "runs": "mlrtui/runs/versions.py",
+    "batches": "mlrtui/costs/batches.py", "runs": "mlrtui/runs/versions.py",
     "versions": "mlrtui/runs/versions.py", "version_inputs": "mlrtui/runs/versions.py",
     "stage_heads": "mlrtui/runs/versions.py", "executions": "mlrtui/experiment/executor.py",
     "files": "mlrtui/experiment/workspace.py", "llm_calls": "mlrtui/providers/ledger.py",
@@ -40,7 +40,6 @@ OWNER = {
     "flags": "mlrtui/judge/flags.py", "human_scores": "mlrtui/scores/human.py",
 }
 KNOWN: dict[str, dict[str, str]] = {
-    "batches": {"mlrtui/judge/judging.py": REWRITE},
     "runs": {"mlrtui/importer/stepwise.py": IMPORTER},
     "versions": {"mlrtui/importer/stepwise.py": IMPORTER},
     "version_inputs": {"mlrtui/importer/stepwise.py": IMPORTER},
@@ -56,7 +55,9 @@ KNOWN: dict[str, dict[str, str]] = {
                       "mlrtui/importer/human.py": IMPORTER},
     "flags": {"mlrtui/importer/reviewfile.py": IMPORTER},
     "human_scores": {"mlrtui/importer/human.py": IMPORTER},
-    "<dynamic>": {"mlrtui/costs/calls.py": "set_budget_cap: runs or batches; " + LAYER},
+    "<dynamic>": {"mlrtui/costs/calls.py": "set_budget_cap: runs or batches; " + LAYER,
+                  "mlrtui/store/owners.py": "on open, rows of dead processes become "
+                                            "interrupted (runs, batches, imports, llm_calls)"},
 }
 
 

@@ -18,6 +18,7 @@ from mlrtui.commands import Context
 from mlrtui.commands.options import add_json, command_parser
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.importer import KINDS, ImportSummary
+from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.services.importing import ImportService, check_corpus
 
 
@@ -90,6 +91,6 @@ def print_summary(console: Console, summary: ImportSummary, db: Path) -> None:
     if summary.problems:
         console.print(f"[bold]{len(summary.problems)} problems[/bold] (handled; nothing aborted):")
         for line in summary.problem_lines():
-            console.print(line, markup=False, highlight=False, soft_wrap=True)
+            console.print(safe(line), markup=False, highlight=False, soft_wrap=True)
     else:
         console.print("no problems")

@@ -21,6 +21,7 @@ from mlrtui.judge.rubrics import (
     load_rubrics,
     rubric_for_stage,
 )
+from mlrtui.kernel.sanitize import terminal_safe as safe
 
 if TYPE_CHECKING:
     from mlrtui.services.judging import JudgeReport
@@ -128,8 +129,8 @@ def _print_report(report: JudgeReport, *, as_json: bool) -> None:
         score = f"overall {o.overall:g}" if o.overall is not None else "no score"
         note = " (retried)" if o.retried else ""
         error = f"; {o.error}" if o.status in ("invalid", "failed") and o.error else ""
-        print(f"  {o.task_id} run {o.run_id} {o.judge}: {o.status}{note}, {score}; "
-              f"review(s) {ids}{error}")
+        print(safe(f"  {o.task_id} run {o.run_id} {o.judge}: {o.status}{note}, {score}; "
+                   f"review(s) {ids}{error}"))
     if summary.stopped:
         print(f"stopped early: {summary.stopped}")
 
@@ -163,10 +164,10 @@ def _show(ctx: Context, review_id: int) -> int:
     print(f"rubric {r.rubric_id}@{(r.rubric_hash or '')[:10]}, status {r.parse_status}"
           + (f": {r.error}" if r.error else ""))
     for note in r.notes:
-        print(f"note: {note}")
+        print(safe(f"note: {note}"))
     for dim, score in r.scores.items():
         print(f"  {dim}: {score:g}")
     if r.parse_status == "invalid":
         print("--- raw reply ---")
-        print(r.raw_text)
+        print(safe(r.raw_text))
     return 0

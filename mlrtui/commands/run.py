@@ -15,6 +15,7 @@ import sys
 
 from mlrtui.commands import Context, check_models
 from mlrtui.commands.options import TASK_GLOB_HELP, command_parser
+from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.kernel.vocab import STAGES
 from mlrtui.runs.coding_agents import AGENTS
 from mlrtui.services.stages import StageReport, StageRequest, StageService, check_stages
@@ -136,6 +137,6 @@ def _print_report(report: StageReport, *, as_json: bool) -> None:
         print("stopped by Ctrl-C: run the same command again to continue")
     failures = summary.failures
     for o in failures[:20]:
-        print(f"  failed {o.task_id} [{o.model}] {o.stage}: {o.error}")
+        print(safe(f"  failed {o.task_id} [{o.model}] {o.stage}: {o.error}"))
     if len(failures) > 20:
         print(f"  ... and {len(failures) - 20} more failures")

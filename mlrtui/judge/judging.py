@@ -22,7 +22,7 @@ from mlrtui.costs.batches import open_batch as open_batch_row
 from mlrtui.costs.budget import BudgetExceeded, BudgetGate, OnBudget
 from mlrtui.judge.flags import flags_from_reply
 from mlrtui.judge.inputs import build_messages
-from mlrtui.judge.reply import CheckedReply, check_reply
+from mlrtui.judge.reply import CheckedReply, check_reply_async
 from mlrtui.judge.rubrics import Rubric, store_rubric
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.progress import NullProgress, ProgressSink
@@ -170,7 +170,7 @@ async def judge_one(store: Store, client: LLMClient, rubric: Rubric, judge: str,
             outcome.error = str(exc)
             return outcome
         raw = res.completion.text
-        reply = check_reply(rubric, raw)
+        reply = await check_reply_async(rubric, raw)
         review_id, made = store_review(store, rubric, target, judge_model, cfg.model or judge,
                                        raw, reply, batch_id=batch_id,
                                        notes=notes + res.completion.notes)

@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker
 
+from mlrtui.providers.base import is_reset
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -119,7 +121,9 @@ class Job:
         self.changed("stage", stage)
 
     def stage_text(self, run_id: int, piece: str) -> None:
-        if piece:
+        if is_reset(piece):              # a cut stream is retried: start the text again
+            self.stage_reset(run_id)
+        elif piece:
             self.text += piece
             self.changed("text", piece)
 

@@ -62,7 +62,7 @@ class OutputBody(MarkdownLog):
         self.post_message(Comparison.Selected(self.output.version_id))
 
     def action_sibling(self, step: int) -> None:
-        bodies = list(self.screen.query(OutputBody))
+        bodies = list(self.screen.walk_children(OutputBody))
         index = bodies.index(self) + step
         if 0 <= index < len(bodies):
             bodies[index].focus()
@@ -115,16 +115,16 @@ class Comparison(HorizontalScroll):
         self._fit()
 
     def focus_first(self) -> None:
-        bodies = self.query(OutputBody)
+        bodies = self.walk_children(OutputBody)
         if bodies:
-            bodies.first().focus()
+            bodies[0].focus()
 
     def on_resize(self) -> None:
         self._fit()
 
     def _fit(self) -> None:
         """Share the width between the columns, at least MIN_WIDTH each (then scroll)."""
-        columns = list(self.query(OutputColumn))
+        columns = list(self.walk_children(OutputColumn))
         available = self.size.width or self.app.size.width
         if columns:
             width = max(self.MIN_WIDTH, available // len(columns))

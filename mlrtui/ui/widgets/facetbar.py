@@ -83,7 +83,7 @@ class FacetFilterBar(Horizontal):
 
     def reset(self) -> None:
         self.clear_search()
-        for select in self.query(Select):
+        for select in self.walk_children(Select):
             select.clear()
 
     @property

@@ -70,7 +70,7 @@ class ScoreForm(Vertical):
 
     @property
     def inputs(self) -> list[Input]:
-        return list(self.query("#score-fields Input").results(Input))
+        return list(self.query_one("#score-fields").walk_children(Input))
 
     def values(self) -> dict[str, str]:
         return {name: field.value.strip()
