@@ -8,11 +8,13 @@ decisions people made on flags that still apply.
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import time
 from dataclasses import replace
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mlrtui.judge.flags import NewFlag, replace_flags
 from mlrtui.provenance import Hit, Report, check
@@ -21,6 +23,10 @@ from mlrtui.provenance.judges import HumanLabel, JudgeVerdict, human_labels, jud
 from mlrtui.provenance.sources import load_inputs
 from mlrtui.store.db import Store
 
+if TYPE_CHECKING:
+    from mlrtui.runs.stage_runner import StageOutcome
+
+RunFigures = R.RunFigures
 SOURCE = "provenance"
 CHECKED_STAGES = ("experiment", "paper")
 
@@ -159,3 +165,15 @@ def check_after_stage(store: Store, run_id: int, stage: str) -> R.RunFigures | N
     if stage not in CHECKED_STAGES:
         return None
     return check_run(store, run_id).figures
+
+
+async def check_outcomes(store: Store, outcomes: Sequence[StageOutcome]) -> dict[int, RunFigures]:
+    """Check each run whose experiment or paper stage just succeeded, once, off the event loop."""
+    runs = sorted({o.run_id for o in outcomes
+                   if o.status == "done" and o.stage in CHECKED_STAGES and o.run_id is not None})
+    out: dict[int, RunFigures] = {}
+    for rid in runs:
+        figs = await asyncio.to_thread(check_after_stage, store, rid, "experiment")
+        if figs is not None:
+            out[rid] = figs
+    return out
