@@ -177,3 +177,32 @@ async def check_outcomes(store: Store, outcomes: Sequence[StageOutcome]) -> dict
         if figs is not None:
             out[rid] = figs
     return out
+
+
+@dataclass
+class DocView:
+    """One checked document as the console shows it: its text and its stored claims."""
+
+    name: str
+    text: str
+    claims: list[dict]
+
+
+def documents(store: Store, run_id: int) -> list[DocView]:
+    """The run's checked documents (paper first), each with its text and claims."""
+    rows = R.claims(store, run_id)
+    out = []
+    for name in sorted({r["doc"] for r in rows}, key=lambda n: (not n.endswith("paper.md"), n)):
+        mine = [r for r in rows if r["doc"] == name]
+        vid = mine[0]["version_id"]
+        text = store.scalar("SELECT text FROM versions WHERE id = ?", [vid]) if vid else None
+        if text is None:
+            raw = store.scalar("SELECT content FROM files WHERE run_id = ? AND path = ? "
+                               "ORDER BY id DESC LIMIT 1", [run_id, name])
+            text = bytes(raw).decode("utf-8", "replace") if raw is not None else ""
+        out.append(DocView(name, text, mine))
+    return out
+
+
+def last_check(store: Store, run_id: int) -> R.RunFigures | None:
+    return R.figures(store, run_id)
