@@ -100,11 +100,11 @@ def _print_table(checks: list[P.RunCheck]) -> None:
     flags = {k: sum(rc.flags[k] for rc in checks) for k in ("added", "kept", "removed")}
     notes = [f"{backed} of {claims} numbers traced or derived"
              + (f" ({backed / claims:.0%})" if claims else ""),
-             "figure = (traced + derived) / claims; check = suspect when a number is "
-             "contradicted, a finding is high-severity, or under half the numbers are backed",
-             f"flags (source provenance): {flags['added']} added, {flags['kept']} kept, "
-             f"{flags['removed']} removed; review them with `mlrtui flags list --source "
-             "provenance`"]
+             ("figure = (traced + derived) / claims; check = suspect when a number is "
+              "contradicted, a finding is high-severity, or under half the numbers are backed"),
+             (f"flags (source provenance): {flags['added']} added, {flags['kept']} kept, "
+              f"{flags['removed']} removed; review them with `mlrtui flags list --source "
+              "provenance`")]
     print_table(Console(), columns, rows, title=f"result provenance of {len(checks)} run(s)",
                 notes=notes)
     beside = [f"run {rc.run_id}: {_beside(rc)}" for rc in checks if rc.verdicts or rc.humans]

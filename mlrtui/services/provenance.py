@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import time
-from dataclasses import replace
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mlrtui.judge.flags import NewFlag, replace_flags

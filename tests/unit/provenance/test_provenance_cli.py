@@ -17,7 +17,8 @@ from mlrtui.store.db import now
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "100"}
     return subprocess.run([sys.executable, "-m", "mlrtui.cli", "--db", str(db), "provenance",
-                           *args], capture_output=True, text=True, env=env, timeout=120)
+                           *args], capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
 
 
 def _seed(db: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from provenance_seed import TASK as P_TASK
 from provenance_seed import seed_run
 
 from mlrtui.judge import flags as fl
@@ -108,3 +109,19 @@ def test_select_runs(store):
             assert "\n" not in str(exc)
         else:
             raise AssertionError(f"{bad} should fail")
+
+
+async def test_check_after_stages_only_for_done_experiment_or_paper(store):
+    from mlrtui.runs.stage_runner import StageOutcome
+
+    rid = seed_run(store)
+    assert P.check_after_stage(store, rid, "idea") is None
+    assert R.figures(store, rid) is None
+    outcomes = [StageOutcome(P_TASK, "m", "proposal", "done", run_id=rid),
+                StageOutcome(P_TASK, "m", "paper", "failed", run_id=rid)]
+    assert await P.check_outcomes(store, outcomes) == {}
+    outcomes += [StageOutcome(P_TASK, "m", "experiment", "done", run_id=rid),
+                 StageOutcome(P_TASK, "m", "paper", "done", run_id=rid)]
+    checked = await P.check_outcomes(store, outcomes)
+    assert list(checked) == [rid] and checked[rid].claims == 8
+    assert R.figures(store, rid).claims == 8
