@@ -313,7 +313,7 @@ def m0004_file_origins(db: Database) -> None:
 
 
 @migrations()
-def m0005_provenance(db: Database) -> None:
+def m0006_provenance(db: Database) -> None:
     """Result provenance: each checked run's figures, and the verdict on every number it reports.
     Written by mlrtui.provenance.records only; a re-check replaces a run's rows."""
     db.execute("""CREATE TABLE provenance_runs (
