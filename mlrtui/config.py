@@ -84,6 +84,21 @@ def default_models() -> dict[str, ModelConfig]:
     }
 
 
+class ExecutorConfig(BaseModel):
+    """`[executor]`: where experiment code runs. Slurm options are cluster-wide minimums."""
+
+    kind: Literal["local", "slurm"] = "local"
+    partition: str | None = None
+    account: str | None = None
+    shared_dir: Path | None = None      # a folder every node sees; default: data dir / slurm
+    gpus: int = 0
+    cpus: int = 1
+    mem: int = 0                        # MB
+    time: int = 0                       # minutes
+    extra: dict[str, str] = Field(default_factory=dict)   # more `sbatch --key=value`
+    poll_s: float = 2.0
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MLRTUI_", env_nested_delimiter="__",
                                       extra="ignore")
@@ -101,6 +116,7 @@ class Settings(BaseSettings):
     disagreement_threshold: float = 2.0
     theme: str = "textual-dark"
     keymap: dict[str, str] = Field(default_factory=dict)
+    executor: ExecutorConfig = Field(default_factory=ExecutorConfig)
 
     @classmethod
     def settings_customise_sources(

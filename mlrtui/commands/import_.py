@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from mlrtui.commands import Context, Fatal
+from mlrtui.commands import Context
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.importer import KINDS, CorpusError, ImportSummary, import_corpus, is_corpus
-
-logger = logging.getLogger(__name__)
-LOGGED_PROBLEMS = 500
+from mlrtui.importer import KINDS, ImportSummary
+from mlrtui.services.importing import ImportService, check_corpus
 
 
 class RichProgress:
@@ -61,17 +58,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    if not is_corpus(args.path.expanduser()):
-        raise Fatal(f"{args.path}: not an MLR-Bench checkout (needs tasks/ and agent_results/, "
-                    "agent_reviews/ or human_eval/)")
+    check_corpus(args.path)
     store = ctx.store
-    console = Console(stderr=True)
-    sink = None if args.json else RichProgress(console)
-    try:
-        summary = import_corpus(store, args.path, progress=sink)
-    except CorpusError as exc:
-        raise Fatal(str(exc)) from None
-    _log_summary(summary, args.path)
+    sink = None if args.json else RichProgress(Console(stderr=True))
+    summary = ImportService(store, progress=sink).run(args.path)
     if args.json:
         sys.stdout.write(json.dumps({
             "import_id": summary.import_id, "elapsed_s": summary.elapsed_s,
@@ -80,17 +70,6 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     print_summary(Console(), summary, store.path)
     return 0
-
-
-def _log_summary(summary: ImportSummary, path: Path) -> None:
-    """One line for the import and one per problem (the first LOGGED_PROBLEMS) in the log."""
-    logger.info("import #%s of %s: %d rows added, %d problem(s), %.1fs", summary.import_id,
-                path, summary.added, len(summary.problems), summary.elapsed_s)
-    lines = summary.problem_lines()
-    for line in lines[:LOGGED_PROBLEMS]:
-        logger.warning("import problem: %s", line)
-    if len(lines) > LOGGED_PROBLEMS:
-        logger.warning("import: %d more problem(s) not logged", len(lines) - LOGGED_PROBLEMS)
 
 
 def print_summary(console: Console, summary: ImportSummary, db: Path) -> None:

@@ -33,6 +33,22 @@ class ExecSpec:
     max_file_mb: int = 512
     env: dict[str, str] = field(default_factory=dict)   # added to the minimal environment
     network: bool = False               # True lets the command reach the network
+    gpus: int = 0                       # GPUs asked for; > 0 opens the GPU devices in the sandbox
+    cpus: int = 1                       # CPU cores asked for; also the thread count of BLAS / OpenMP
+    partition: str | None = None        # cluster executors only: where to queue
+    account: str | None = None          # cluster executors only: whom to bill
+    slurm_options: dict[str, str] = field(default_factory=dict)   # extra `sbatch --key=value`
+
+    def resources(self) -> dict:
+        """What this spec asks of a machine, as stored with the execution."""
+        out = {"gpus": self.gpus, "cpus": self.cpus, "memory_mb": self.memory_mb,
+               "timeout_s": self.timeout_s}
+        for key in ("partition", "account"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.slurm_options:
+            out["slurm_options"] = dict(self.slurm_options)
+        return out
 
 
 @dataclass
@@ -49,6 +65,9 @@ class ExecResult:
     sandbox: dict = field(default_factory=dict)   # which isolations applied
     executor: str = "sandbox"
     id: int | None = None                          # set once stored
+    job_id: str | None = None                      # a cluster's job id (Slurm)
+    job_state: str | None = None                   # its last state: PENDING .. COMPLETED, CANCELLED
+    resources: dict = field(default_factory=dict)  # what was asked: ExecSpec.resources()
 
     @property
     def ok(self) -> bool:
@@ -97,7 +116,9 @@ def record_execution(store: Store, run_id: int, result: ExecResult,
             "command": result.command, "cwd": result.cwd, "exit_code": result.exit_code,
             "status": result.status, "reason": result.reason, "duration_s": result.duration_s,
             "stdout": result.stdout, "stderr": result.stderr,
-            "started_at": result.started_at or now(), "sandbox": json.dumps(result.sandbox)})
+            "started_at": result.started_at or now(), "sandbox": json.dumps(result.sandbox),
+            "job_id": result.job_id, "job_state": result.job_state,
+            "resources": json.dumps(result.resources)})
     result.id = int(eid)
     if result.status != "ok":
         logger.warning("execution %d of run %d %s (exit %s, %.1fs): %s; %s", result.id, run_id,
@@ -107,11 +128,12 @@ def record_execution(store: Store, run_id: int, result: ExecResult,
 
 
 def list_executions(store: Store, run_id: int) -> list[dict]:
-    """Executions of a run, oldest first, with their sandbox facts decoded."""
+    """Executions of a run, oldest first, with their sandbox facts and resources decoded."""
     rows = store.query("SELECT * FROM executions WHERE run_id=? ORDER BY id", [run_id])
     for row in rows:
-        try:
-            row["sandbox"] = json.loads(row.get("sandbox") or "{}")
-        except ValueError:
-            row["sandbox"] = {}
+        for key in ("sandbox", "resources"):
+            try:
+                row[key] = json.loads(row.get(key) or "{}")
+            except ValueError:
+                row[key] = {}
     return rows

@@ -9,7 +9,8 @@ killed, every process it started dies with it). Layers, each tried and reported 
 - processes: pid namespace, parent-death signal, RLIMIT_NPROC (enforced only for a non-root uid,
   so root drops to an unprivileged sandbox uid);
 - filesystem: landlock: read only the interpreter and system folders, write only the workspace;
-- resources: RLIMIT_AS, RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NOFILE, no core dumps.
+- resources: RLIMIT_AS (RLIMIT_DATA for GPU jobs), RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NOFILE,
+  no core dumps.
 
 As root the command keeps one capability, CAP_DAC_READ_SEARCH, so an interpreter installed under
 a private home stays readable; landlock still confines what it may read. Without landlock the
@@ -152,7 +153,8 @@ def namespaces(want_net: bool, want_pid: bool) -> dict[str, str]:
 def set_limits(spec: dict) -> list[str]:
     done = []
     mb = 1024 * 1024
-    for name, value in (("RLIMIT_AS", spec.get("memory_mb", 0) * mb),
+    memory = spec.get("memory_rlimit", "RLIMIT_AS")   # RLIMIT_DATA for GPU jobs (see limits.py)
+    for name, value in ((memory, spec.get("memory_mb", 0) * mb),
                         ("RLIMIT_CPU", int(spec.get("cpu_s", 0))),
                         ("RLIMIT_FSIZE", spec.get("fsize_mb", 0) * mb),
                         ("RLIMIT_NOFILE", spec.get("nofile", 0)),

@@ -25,6 +25,7 @@ from pathlib import Path
 from mlrtui.experiment import jail
 from mlrtui.experiment.classify import classify
 from mlrtui.experiment.executor import CappedBuffer, ExecResult, ExecSpec
+from mlrtui.experiment.limits import allocated_gpus, limits_for, present_gpu_devices
 from mlrtui.store.db import now
 
 JAIL = Path(jail.__file__).resolve()
@@ -60,10 +61,12 @@ def read_paths() -> list[str]:
 
 
 def _jail_spec(argv: list[str], cwd: str, env: dict[str, str], *, uid: int | None,
-               landlock: bool, net_off: bool, limits: dict, status_fd: int) -> dict:
+               landlock: bool, net_off: bool, limits: dict, status_fd: int,
+               devices: list[str] | None = None, extra_read: list[str] | None = None) -> dict:
     return {"status_fd": status_fd, "net": net_off, "pidns": True, "landlock": landlock,
-            "uid": uid, "read_paths": read_paths(), "write_paths": [cwd], "devices": DEVICES,
-            "cwd": cwd, "executable": argv[0], "argv": argv, "env": env, **limits}
+            "uid": uid, "read_paths": read_paths() + (extra_read or []), "write_paths": [cwd],
+            "devices": DEVICES + (devices or []), "cwd": cwd, "executable": argv[0], "argv": argv,
+            "env": env, **limits}
 
 
 def _run_sync(spec: dict) -> tuple[str, list[dict]]:
@@ -178,19 +181,19 @@ class SandboxExecutor:
         ws = spec.workspace.resolve()
         for sub in (ws / ".home", ws / ".tmp"):
             sub.mkdir(parents=True, exist_ok=True)
-        env = minimal_env(ws, spec.env)
+        lim = limits_for(spec, present_gpu_devices() if spec.gpus > 0 else [], allocated_gpus())
+        env = minimal_env(ws, {**lim.env, **spec.env})
         argv = [sys.executable if spec.argv[0] in ("python", "python3") else spec.argv[0],
                 *spec.argv[1:]]
         argv[0] = shutil.which(argv[0], path=env["PATH"]) or argv[0]
         uid = 100000 + (os.getpid() * 131 + next(_uids)) % 50000 if caps.drop_uid else None
         if uid is not None:
             _chown_tree(ws, uid)
-        limits = {"memory_mb": spec.memory_mb, "cpu_s": int(spec.cpu_s or spec.timeout_s) + 1,
-                  "fsize_mb": spec.max_file_mb, "nofile": 1024,
-                  "nproc": _nproc_limit(caps, uid, spec.max_processes)}
+        limits = lim.jail_limits(_nproc_limit(caps, uid, lim.max_processes))
         r, w = os.pipe()
         jspec = _jail_spec(argv, str(ws), env, uid=uid, status_fd=w, limits=limits,
-                           landlock=caps.landlock_abi > 0, net_off=not spec.network)
+                           landlock=caps.landlock_abi > 0, net_off=not spec.network,
+                           devices=lim.devices, extra_read=lim.read_paths)
         started, t0 = now(), time.monotonic()
         command = " ".join(spec.argv)
         try:
@@ -201,7 +204,7 @@ class SandboxExecutor:
         except OSError as exc:
             os.close(r)
             return ExecResult(command, str(ws), None, "error", f"cannot start: {exc}", 0.0,
-                              "", "", started)
+                              "", "", started, resources=spec.resources())
         finally:
             os.close(w)
         out, err = CappedBuffer(), CappedBuffer()
@@ -228,6 +231,9 @@ class SandboxExecutor:
             pump.cancel()
         events = _events(r)
         facts = _facts(events, caps, uid)
+        if spec.gpus > 0:
+            facts["gpu"] = (f"CUDA_VISIBLE_DEVICES={env.get('CUDA_VISIBLE_DEVICES', '')}; devices: "
+                            + (", ".join(lim.devices) or "none on this machine"))
         exit_event = next((e for e in events if e.get("event") == "exit"), {})
         code = exit_event.get("code")
         sig = exit_event.get("signal")
@@ -242,7 +248,7 @@ class SandboxExecutor:
                 status, reason = "failed", f"wrote outside the workspace: {escaped[0]}"
         return ExecResult(command, str(ws), code, status, reason,
                           round(time.monotonic() - t0, 3), out.text(), err.text(), started,
-                          sandbox=facts)
+                          sandbox=facts, resources=spec.resources())
 
 
 def _nproc_limit(caps: Capabilities, uid: int | None, wanted: int) -> int:

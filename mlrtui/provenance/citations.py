@@ -59,8 +59,8 @@ def _arxiv_problem(ident: str, run_date: date | None) -> tuple[str, str, str] | 
     if yy >= 15 and len(num) != 5 or yy < 15 and len(num) != 4:
         return ("malformed arXiv id", "medium", "wrong number of digits for its year")
     if run_date and (2000 + yy, mm) > (run_date.year, run_date.month):
-        return ("future arXiv id", "high", f"dated 20{yy:02d}-{mm:02d}, after the run "
-                                            f"({run_date.isoformat()})")
+        return ("future arXiv id", "high", (f"dated 20{yy:02d}-{mm:02d}, after the run "
+                                            f"({run_date.isoformat()})"))
     return None
 
 

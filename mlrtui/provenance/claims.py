@@ -24,13 +24,13 @@ _MASKS = [re.compile(p, re.IGNORECASE) for p in (
     r"\b10\.\d{4,9}/\S+", r"arxiv[:\s]*\d{4}\.\d{4,5}(v\d+)?", r"\b\d{4}\.\d{4,5}(v\d+)?\b",
     r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]", r"\bet al\.?,?\s*\(?\d{4}[a-z]?\)?",
     r"\((?:[^()]*?,\s*)?(?:19|20)\d\d[a-z]?\)",
-    r"\b(?:table|tab\.|figure|fig\.?|section|sec\.|eq\.?|equation|appendix|algorithm|alg\.|step"
+    (r"\b(?:table|tab\.|figure|fig\.?|section|sec\.|eq\.?|equation|appendix|algorithm|alg\.|step"
     r"|stage|phase|hypothesis|experiment|exp\.|chapter|line|lines|listing|theorem|lemma|"
-    r"definition|proposition|corollary|rq|h)\s*\(?[A-Z]?\d+(?:\.\d+)*\)?",
+    r"definition|proposition|corollary|rq|h)\s*\(?[A-Z]?\d+(?:\.\d+)*\)?"),
     r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?", r"\b\d{1,2}:\d{2}(?::\d{2})?\b",
-    r"\bv\d+(?:\.\d+)*\b", r"\b(?:python|pytorch|torch|cuda|numpy|version|transformers|"
+    r"\bv\d+(?:\.\d+)*\b", (r"\b(?:python|pytorch|torch|cuda|numpy|version|transformers|"
     r"gpt|claude|llama|qwen|mistral|gemini|bert|roberta|t5|resnet|vit|o\d|sonnet|opus|phi|gemma)"
-    r"[\s-]*\d+(?:\.\d+)*\w*", r"\b\d+(?:\.\d+)+\.\d+\b", r"#\d+",
+    r"[\s-]*\d+(?:\.\d+)*\w*"), r"\b\d+(?:\.\d+)+\.\d+\b", r"#\d+",
 )]
 _ENUM = re.compile(r"^\s*(?:[-*+]\s+)?(?:\(?\d+(?:\.\d+)*[.)]\s+|\d+(?:\.\d+)+\s+)")
 _METRIC_ONLY = METRIC_WORDS - CONFIG_WORDS
@@ -97,7 +97,7 @@ def extract_claims(doc: Doc) -> list[Claim]:
     for i, raw in enumerate(lines, start=1):
         line = normalise(raw)
         stripped = line.strip()
-        if stripped.startswith("```") or stripped.startswith("~~~"):
+        if stripped.startswith(("```", "~~~")):
             in_code = not in_code
             continue
         if stripped == "$$" or (stripped.startswith("$$") and stripped.count("$$") == 1):

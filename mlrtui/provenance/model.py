@@ -9,7 +9,7 @@ from typing import Literal
 DocKind = Literal["markdown", "pdf-text"]
 Origin = Literal["execution", "agent", "unknown"]
 Status = Literal["traced", "derived", "contradicted", "untraced"]
-# The judges' hallucination vocabulary, spelled as mlrtui.core.judgereply.FLAG_TYPES spells it.
+# The judges' hallucination vocabulary, spelled as mlrtui.judge.reply.FLAG_TYPES spells it.
 HallucinationType = Literal["faked_results", "hallucinated_methodology", "nonexistent_citation",
                             "math_error"]
 

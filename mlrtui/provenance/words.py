@@ -4,35 +4,12 @@ from __future__ import annotations
 
 import re
 
-METRIC_WORDS = frozenset("""
-accuracy acc f1 auc auroc auprc roc precision recall loss error errors mse rmse mae mape bleu rouge
-meteor bertscore perplexity ppl score scores reward rewards return success win correlation spearman
-pearson kendall tau r2 improvement improves improved improving gain gains reduction reduces reduced
-increase increases increased decrease decreases decreased drop drops speedup faster slower latency
-throughput ece calibration fid psnr ssim iou map ndcg mrr hits exact match em pass coverage fairness
-disparity gap robustness agreement kappa entropy divergence kl distance similarity cosine sharpness
-variance std deviation rate ratio likelihood nll brier auc-roc top-1 top-5 utility cost efficiency
-performance outperforms outperform achieves achieved achieve reaches reached yields obtains attains
-higher lower better worse relative absolute average mean median margin percentage points pp
-""".split())
+METRIC_WORDS = frozenset(["accuracy", "acc", "f1", "auc", "auroc", "auprc", "roc", "precision", "recall", "loss", "error", "errors", "mse", "rmse", "mae", "mape", "bleu", "rouge", "meteor", "bertscore", "perplexity", "ppl", "score", "scores", "reward", "rewards", "return", "success", "win", "correlation", "spearman", "pearson", "kendall", "tau", "r2", "improvement", "improves", "improved", "improving", "gain", "gains", "reduction", "reduces", "reduced", "increase", "increases", "increased", "decrease", "decreases", "decreased", "drop", "drops", "speedup", "faster", "slower", "latency", "throughput", "ece", "calibration", "fid", "psnr", "ssim", "iou", "map", "ndcg", "mrr", "hits", "exact", "match", "em", "pass", "coverage", "fairness", "disparity", "gap", "robustness", "agreement", "kappa", "entropy", "divergence", "kl", "distance", "similarity", "cosine", "sharpness", "variance", "std", "deviation", "rate", "ratio", "likelihood", "nll", "brier", "auc-roc", "top-1", "top-5", "utility", "cost", "efficiency", "performance", "outperforms", "outperform", "achieves", "achieved", "achieve", "reaches", "reached", "yields", "obtains", "attains", "higher", "lower", "better", "worse", "relative", "absolute", "average", "mean", "median", "margin", "percentage", "points", "pp"])
 
-CONFIG_WORDS = frozenset("""
-epoch epochs seed seeds batch lr learning rate warmup dropout decay momentum layer layers head heads
-hidden dim dims dimension dimensions dimensional step steps iteration iterations sample samples
-examples example instances images tokens token neighbors clusters trials runs run folds fold
-parameters params gpu gpus cpu hours minutes seconds temperature beta alpha lambda gamma epsilon
-size sizes width depth length window units neurons channels features tasks classes class items
-documents queries prompts questions pairs participants users annotators workers rounds budget
-shots shot k top-k n
-""".split())
+CONFIG_WORDS = frozenset(["epoch", "epochs", "seed", "seeds", "batch", "lr", "learning", "rate", "warmup", "dropout", "decay", "momentum", "layer", "layers", "head", "heads", "hidden", "dim", "dims", "dimension", "dimensions", "dimensional", "step", "steps", "iteration", "iterations", "sample", "samples", "examples", "example", "instances", "images", "tokens", "token", "neighbors", "clusters", "trials", "runs", "run", "folds", "fold", "parameters", "params", "gpu", "gpus", "cpu", "hours", "minutes", "seconds", "temperature", "beta", "alpha", "lambda", "gamma", "epsilon", "size", "sizes", "width", "depth", "length", "window", "units", "neurons", "channels", "features", "tasks", "classes", "class", "items", "documents", "queries", "prompts", "questions", "pairs", "participants", "users", "annotators", "workers", "rounds", "budget", "shots", "shot", "k", "top-k", "n"])
 
 # Words too common to show that an evidence line and a claim speak of the same thing.
-STOP = frozenset("""
-the a an of in on at to for and or with by from is are was were be as that this these those it its
-we our their than vs versus per all each over under after before during between both using used use
-value values result results table figure fig row column method methods model models set setting
-info debug warning log logs epoch final test train val valid validation eval evaluation
-""".split())
+STOP = frozenset(["the", "a", "an", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "from", "is", "are", "was", "were", "be", "as", "that", "this", "these", "those", "it", "its", "we", "our", "their", "than", "vs", "versus", "per", "all", "each", "over", "under", "after", "before", "during", "between", "both", "using", "used", "use", "value", "values", "result", "results", "table", "figure", "fig", "row", "column", "method", "methods", "model", "models", "set", "setting", "info", "debug", "warning", "log", "logs", "epoch", "final", "test", "train", "val", "valid", "validation", "eval", "evaluation"])
 
 SYNONYMS = {"acc": "accuracy", "err": "error", "f1-score": "f1", "f1score": "f1", "auroc": "auc",
             "ppl": "perplexity", "avg": "average", "mean": "average", "std": "deviation",

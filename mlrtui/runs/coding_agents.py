@@ -16,8 +16,10 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +72,13 @@ class CodingAgent:
     binary = ""
     key_envs: tuple[str, ...] = ()
 
-    def argv(self, binary: str, prompt: str) -> list[str]:
+    def argv(self, binary: str, prompt: str, env: Mapping[str, str] | None = None) -> list[str]:
+        """The command line; `env` is the agent's environment (a base URL there may add flags)."""
         raise NotImplementedError
+
+    def environment(self, env: dict[str, str], scratch: Path) -> dict[str, str]:
+        """The agent's environment; `scratch` is a private temp dir for files it must read."""
+        return env
 
     def parse(self, stdout: str) -> AgentReport:
         raise NotImplementedError
@@ -84,15 +91,26 @@ class CodingAgent:
 class ClaudeCode(CodingAgent):
     name, binary, key_envs = "claude", "claude", ("ANTHROPIC_API_KEY",)
 
-    def argv(self, binary: str, prompt: str) -> list[str]:
-        return [binary, "-p", prompt, "--output-format", "json",
-                "--dangerously-skip-permissions"]
+    # Root may not use --dangerously-skip-permissions; allowing these tools suffices headless.
+    tools = "Bash,Write,Edit,Read"
+
+    def argv(self, binary: str, prompt: str, env: Mapping[str, str] | None = None) -> list[str]:
+        """stream-json keeps every tool call and result in the transcript, then the result."""
+        return [binary, "-p", prompt, "--output-format", "stream-json", "--verbose",
+                "--allowedTools", self.tools]
+
+    def environment(self, env: dict[str, str], scratch: Path) -> dict[str, str]:
+        """ANTHROPIC_BASE_URL passes through as is; no update checks or telemetry calls."""
+        return {**env, "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"}
 
     def parse(self, stdout: str) -> AgentReport:
-        objs = [o for o in _json_objects(stdout) if o.get("type", "result") == "result"]
+        every = _json_objects(stdout)
+        objs = [o for o in every if o.get("type", "result") == "result"]
         if not objs:
             return AgentReport(error="no JSON result in the output")
         o = objs[-1]
+        # stream-json names the model in its init event, not in the result
+        init = next((x for x in every if x.get("subtype") == "init" and x.get("model")), {})
         usage = o.get("usage") if isinstance(o.get("usage"), dict) else {}
         tokens_in = sum(_int(usage.get(k)) or 0 for k in (
             "input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
@@ -100,15 +118,27 @@ class ClaudeCode(CodingAgent):
         return AgentReport(text=str(o.get("result") or ""),
                            cost_usd=float(cost) if isinstance(cost, int | float) else None,
                            input_tokens=tokens_in or None,
-                           output_tokens=_int(usage.get("output_tokens")), model=o.get("model"),
+                           output_tokens=_int(usage.get("output_tokens")),
+                           model=o.get("model") or init.get("model"),
                            error=str(o.get("subtype")) if o.get("is_error") else None)
 
 
 class Codex(CodingAgent):
     name, binary, key_envs = "codex", "codex", ("OPENAI_API_KEY", "CODEX_API_KEY")
 
-    def argv(self, binary: str, prompt: str) -> list[str]:
-        return [binary, "exec", "--json", "--skip-git-repo-check", "--full-auto", prompt]
+    def argv(self, binary: str, prompt: str, env: Mapping[str, str] | None = None) -> list[str]:
+        """Codex ignores OPENAI_BASE_URL: a base URL there becomes a custom Responses provider."""
+        base = (env or {}).get("OPENAI_BASE_URL")
+        provider: list[str] = []
+        if base:
+            for key, value in (("model_provider", "mlrtui"), ("model_providers.mlrtui.name",
+                                                              "mlrtui"),
+                               ("model_providers.mlrtui.base_url", base),
+                               ("model_providers.mlrtui.env_key", "OPENAI_API_KEY"),
+                               ("model_providers.mlrtui.wire_api", "responses")):
+                provider += ["-c", f"{key}={json.dumps(value)}"]
+        return [binary, "exec", "--json", "--skip-git-repo-check", "--sandbox",
+                "workspace-write", *provider, prompt]
 
     def parse(self, stdout: str) -> AgentReport:
         report = AgentReport(input_tokens=0, output_tokens=0)
@@ -130,13 +160,28 @@ class Codex(CodingAgent):
 class GeminiCli(CodingAgent):
     name, binary, key_envs = "gemini", "gemini", ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
-    def argv(self, binary: str, prompt: str) -> list[str]:
-        return [binary, "-p", prompt, "--output-format", "json", "--yolo"]
+    def argv(self, binary: str, prompt: str, env: Mapping[str, str] | None = None) -> list[str]:
+        """--skip-trust: an untrusted folder would turn --yolo back into asking for approval."""
+        return [binary, "-p", prompt, "--output-format", "stream-json", "--yolo", "--skip-trust"]
+
+    def environment(self, env: dict[str, str], scratch: Path) -> dict[str, str]:
+        """With GOOGLE_GEMINI_BASE_URL the CLI picks a "gateway" auth that it then rejects as
+        invalid; a private CLI home in `scratch` selects the API-key auth instead. (System
+        settings would do too, but it ignores them under a world-writable dir such as /tmp.)"""
+        if not env.get("GOOGLE_GEMINI_BASE_URL") or "GEMINI_CLI_HOME" in env:
+            return env
+        folder = scratch / ".gemini"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "settings.json").write_text(json.dumps(
+            {"security": {"auth": {"selectedType": "gemini-api-key"}}}), encoding="utf-8")
+        return {**env, "GEMINI_CLI_HOME": str(scratch)}
 
     def parse(self, stdout: str) -> AgentReport:
         objs = _json_objects(stdout)
         if not objs:
             return AgentReport(error="no JSON in the output")
+        if any(o.get("type") == "init" for o in objs):
+            return self._parse_stream(objs)
         o = objs[-1]
         report = AgentReport(text=str(o.get("response") or ""))
         models = (o.get("stats") or {}).get("models") if isinstance(o.get("stats"), dict) else None
@@ -147,6 +192,26 @@ class GeminiCli(CodingAgent):
             report.output_tokens = sum(_int(t.get("candidates")) or 0 for t in toks)
         if isinstance(o.get("error"), dict):
             report.error = str(o["error"].get("message") or o["error"])
+        return report
+
+    @staticmethod
+    def _parse_stream(objs: list[dict]) -> AgentReport:
+        """stream-json: assistant message deltas, then one result event with the stats."""
+        report = AgentReport(text="".join(str(o.get("content") or "") for o in objs
+                                          if o.get("type") == "message"
+                                          and o.get("role") == "assistant"))
+        result = next((o for o in reversed(objs) if o.get("type") == "result"), None)
+        if result is None:
+            report.error = "no result event in the output"
+            return report
+        stats = result.get("stats") if isinstance(result.get("stats"), dict) else {}
+        report.input_tokens = _int(stats.get("input_tokens"))
+        report.output_tokens = _int(stats.get("output_tokens"))
+        models = stats.get("models") if isinstance(stats.get("models"), dict) else {}
+        report.model = next(iter(models), None)
+        if result.get("status") not in (None, "success"):
+            err = result.get("error") if isinstance(result.get("error"), dict) else {}
+            report.error = str(err.get("message") or result.get("status"))
         return report
 
 
@@ -214,8 +279,10 @@ async def run_agent(job: ExperimentJob, agent: CodingAgent) -> ExperimentOutcome
     system, user = load_template("agent")
     prompt = fill("\n\n".join(p for p in (system, user) if p), {"timeout": f"{job.timeout_s:g}"})
     started, t0 = now(), time.monotonic()
-    code, timed_out, out, err = await _run_process(agent.argv(binary, prompt), ws,
-                                                   agent_env(agent), job.timeout_s)
+    with tempfile.TemporaryDirectory(prefix=f"mlrtui-{agent.name}-") as scratch:
+        env = agent.environment(agent_env(agent), Path(scratch))
+        argv = agent.argv(binary, prompt, env)
+        code, timed_out, out, err = await _run_process(argv, ws, env, job.timeout_s)
     secrets = known_secrets(job.client.settings)
     stdout, stderr = redact(out.text(), secrets), redact(err.text(), secrets)
     (ws / f"transcript_{agent.name}.json").write_text(stdout, encoding="utf-8")
@@ -224,8 +291,8 @@ async def run_agent(job: ExperimentJob, agent: CodingAgent) -> ExperimentOutcome
     reason = (f"time limit of {job.timeout_s:g}s exceeded" if timed_out else report.error
               or (f"exit code {code}" if code else None))
     latency = time.monotonic() - t0
-    result = ExecResult(" ".join([agent.binary, *agent.argv(binary, "<prompt>")[1:]]), str(ws),
-                        code, status, reason, round(latency, 3), stdout[-65536:],
+    shown = " ".join([agent.binary, *agent.argv(binary, "<prompt>", env)[1:]])
+    result = ExecResult(shown, str(ws), code, status, reason, round(latency, 3), stdout[-65536:],
                         stderr[-65536:], started, executor=agent.name,
                         sandbox={"isolation": "process group and time limit only"})
     eid = record_execution(job.store, job.run_id, result)

@@ -17,7 +17,7 @@ from mlrtui.config import Settings
 from mlrtui.costs.budget import BudgetExceeded, BudgetGate
 from mlrtui.experiment import workspace
 from mlrtui.experiment.executor import Executor
-from mlrtui.experiment.sandbox import SandboxExecutor
+from mlrtui.experiment.executors import make_executor
 from mlrtui.providers.base import Request, StreamCallback
 from mlrtui.providers.client import CallContext, CallFailed, LLMClient
 from mlrtui.runs import versions as V
@@ -59,7 +59,7 @@ class StageRunner:
                  executor: Executor | None = None, batch_id: int | None = None,
                  agent: str | None = None) -> None:
         self.store, self.settings, self.client = store, settings, client
-        self.executor = executor or SandboxExecutor()
+        self.executor = executor or make_executor(settings)   # [executor] kind, local default
         self.batch_id = batch_id
         self.agent = agent
 

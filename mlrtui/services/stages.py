@@ -76,6 +76,18 @@ def select_tasks(store: Store, patterns: list[str]) -> list[str]:
     return chosen
 
 
+async def rerun_estimate(store: Store, settings: Settings,
+                         run_id: int) -> tuple[list[V.Stage], float | None]:
+    """A run's stale stages and the worst-case USD of re-running them (None: unknown)."""
+    from mlrtui.providers.client import LLMClient
+
+    client = LLMClient(store, settings)
+    try:
+        return StageRunner(store, settings, client).rerun_estimate(run_id)
+    finally:
+        await client.aclose()
+
+
 class StageService:
     """Runs stages; `cancel()` stops cleanly (in-flight calls cancelled, nothing half-written)."""
 

@@ -313,6 +313,13 @@ def m0004_file_origins(db: Database) -> None:
 
 
 @migrations()
+def m0005_executions_slurm_job(db: Database) -> None:
+    """Where a cluster ran an execution: the Slurm job id, its last state, the resources asked."""
+    db.execute("ALTER TABLE executions ADD COLUMN job_id TEXT")
+    db.execute("ALTER TABLE executions ADD COLUMN job_state TEXT")
+    db.execute("ALTER TABLE executions ADD COLUMN resources TEXT NOT NULL DEFAULT '{}'")
+
+
 def m0006_provenance(db: Database) -> None:
     """Result provenance: each checked run's figures, and the verdict on every number it reports.
     Written by mlrtui.provenance.records only; a re-check replaces a run's rows."""

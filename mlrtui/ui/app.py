@@ -7,29 +7,26 @@ Its "Go to" palette entry and its keys in the palette and in f1 help come for fr
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
 
 from mlrtui import paths
 from mlrtui.config import Settings
 from mlrtui.store import Store
 from mlrtui.ui import commands
+from mlrtui.ui.jobs import JobRegistry
 from mlrtui.ui.screens.base import LazyMode
 from mlrtui.ui.screens.tasks import TasksScreen
 
 if TYPE_CHECKING:
-    from mlrtui.importer import ImportSummary
     from mlrtui.services.session import Context
-    from mlrtui.ui.modals.importing import ImportProgressScreen
+    from mlrtui.ui.jobs.importing import ImportJob
 
 # Screens other than the first one are imported when first opened: the task table must be on
 # screen in well under a second, and every module imported before it delays it.
@@ -79,8 +76,7 @@ class MlrtuiApp(App[int]):
         self.settings = settings
         self.store = store
         self.corpus_path = default_corpus_path() if corpus_path is None else corpus_path
-        self._import_stop: threading.Event | None = None
-        self._import_screen: ImportProgressScreen | None = None
+        self.jobs = JobRegistry(self)
 
     def on_mount(self) -> None:
         if self.settings.keymap:
@@ -123,52 +119,24 @@ class MlrtuiApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    # Corpus import: a thread worker owned by the App, so it survives navigation.
+    # Corpus import: a job owned by the App, so it survives navigation.
     def action_import_corpus(self) -> None:
         from mlrtui.ui.modals.importing import ImportPathScreen
 
-        if self._import_stop is not None:
+        if self.jobs.running("import"):
             self.notify("An import is already running.", severity="warning")
             return
         self.push_screen(ImportPathScreen(self.corpus_path),
                          lambda path: path is not None and self.start_import(path))
 
-    def start_import(self, path: Path) -> Worker:
+    def start_import(self, path: Path) -> ImportJob:
+        from mlrtui.ui.jobs.importing import ImportJob
         from mlrtui.ui.modals.importing import ImportProgressScreen
 
-        self._import_stop = threading.Event()
-        self._import_screen = ImportProgressScreen(path, self._import_stop)
-        self.push_screen(self._import_screen)
-        return self._import_worker(path, self._import_screen, self._import_stop)
-
-    @work(thread=True, exit_on_error=False, group="import", description="Import corpus")
-    def _import_worker(self, path: Path, screen: ImportProgressScreen,
-                       stop: threading.Event) -> ImportSummary:
-        from mlrtui.importer import import_corpus
-        from mlrtui.ui.modals.importing import PostingProgress
-
-        worker = get_current_worker()
-        return import_corpus(self.store, path, PostingProgress(screen),
-                             lambda: stop.is_set() or worker.is_cancelled)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "import" or event.state not in (
-                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            return
-        from mlrtui.ui.modals import ErrorScreen, describe
-        from mlrtui.ui.modals.importing import ImportSummaryScreen
-
-        screen = self._import_screen
-        if screen is not None and screen in self.screen_stack:
-            screen.pop_until_active()
-            screen.dismiss()
-        self._import_stop = self._import_screen = None
-        if event.state == WorkerState.SUCCESS:
-            self.push_screen(ImportSummaryScreen(worker.result))
-        elif event.state == WorkerState.ERROR:
-            self.push_screen(ErrorScreen("The import failed", describe(worker.error)))
-        self.data_changed()
+        job = ImportJob(path)
+        self.jobs.start(job)
+        self.push_screen(ImportProgressScreen(job))
+        return job
 
 
 def make_app(settings: Settings, store: Store, *, corpus_path: str | None = None) -> MlrtuiApp:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Self
 
-from loopback import wire
+from loopback import agentic, wire
 
 FaultKind = Literal["429", "500", "503", "400", "404", "context", "401", "hang", "malformed",
                     "cutoff"]
@@ -56,7 +56,7 @@ class Fault:
 class Received:
     """One request as the server saw it."""
 
-    protocol: Literal["openai", "anthropic"]
+    protocol: Literal["openai", "anthropic", "responses", "gemini"]
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
@@ -65,10 +65,12 @@ class Received:
 
     @property
     def stream(self) -> bool:
-        return bool(self.body.get("stream"))
+        return bool(self.body.get("stream")) or ":streamGenerateContent" in self.path
 
     @property
     def model(self) -> str:
+        if self.protocol == "gemini":        # .../models/<model>:generateContent
+            return self.path.rsplit("/", 1)[-1].split(":", 1)[0]
         return str(self.body.get("model", ""))
 
     @property
@@ -96,6 +98,8 @@ class LoopbackServer:
         self.hang_s = hang_s
         self.words_per_chunk = words_per_chunk
         self.requests: list[Received] = []
+        self.conversation: agentic.Conversation | None = None
+        self.unknown: list[str] = []         # "METHOD /path" of requests with no route
         self._queue: deque[Reply | Fault] = deque()
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -151,6 +155,11 @@ class LoopbackServer:
         with self._lock:
             self._queue.extend(Reply(text=i) if isinstance(i, str) else i for i in items)
 
+    def converse(self, *turns: agentic.Turn) -> agentic.Conversation:
+        """Answer every request that offers tools from this script (see loopback.agentic)."""
+        self.conversation = agentic.Conversation(list(turns))
+        return self.conversation
+
     def fail_next(self, kind: FaultKind, n: int = 1, **kw: Any) -> None:
         self.script(*(Fault(kind, **kw) for _ in range(n)))
 
@@ -191,15 +200,34 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests and benches print their own output."""
 
+    def do_GET(self) -> None:
+        """CLIs probe a few endpoints at start: log them and say there is nothing there."""
+        self._unknown(self.path.split("?", 1)[0])
+
+    def _unknown(self, path: str) -> None:
+        with self.owner._lock:
+            self.owner.unknown.append(f"{self.command} {path}")
+        self._json(404, {"error": {"message": f"no route {path}"}})
+
     def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path = self.path.split("?", 1)[0]
         if path.endswith("/chat/completions"):
             protocol = "openai"
+        elif path.endswith("/messages/count_tokens"):
+            words = wire.count_words(raw.decode("utf-8", "replace"))
+            return self._json(200, {"input_tokens": words})
         elif path.endswith("/messages"):
             protocol = "anthropic"
+        elif path.endswith("/responses"):
+            protocol = "responses"
+        elif path.endswith((":generateContent", ":streamGenerateContent")):
+            protocol = "gemini"
+        elif path.endswith(":countTokens"):
+            return self._json(200, {"totalTokens": wire.count_words(raw.decode("utf-8",
+                                                                               "replace"))})
         else:
-            return self._json(404, {"error": {"message": f"no route {path}"}})
+            return self._unknown(path)
         try:
             body = json.loads(raw or b"{}")
         except ValueError:
@@ -219,6 +247,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, rec: Received, reply: Reply, cut_after: int | None = None) -> None:
         text, finish, usage = self._content(rec, reply)
         model = reply.model or rec.model or "loopback"
+        talk = self.owner.conversation
+        if talk is not None and agentic.offered_tools(rec.protocol, rec.body):
+            return self._agent_turn(rec, *talk.next_turn(rec.protocol, rec.body), model, usage)
+        if rec.protocol in ("responses", "gemini"):
+            return self._agent_turn(rec, 0, agentic.Turn(text=text), model, usage)
         if not rec.stream:
             make = wire.openai_body if rec.protocol == "openai" else wire.anthropic_body
             return self._json(200, make(text, model, finish, usage))
@@ -232,6 +265,21 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             events = wire.anthropic_stream(pieces, model, finish, usage)
         self._stream(events, cut_after)
+
+    def _agent_turn(self, rec: Received, index: int, turn: agentic.Turn, model: str,
+                    usage: dict[str, int]) -> None:
+        """A scripted turn (tool call or text) in the protocol's own format."""
+        if rec.protocol == "anthropic":
+            made = agentic.anthropic_turn(turn, index, model, usage, rec.stream)
+            return self._stream(made, None) if isinstance(made, list) else self._json(200, made)
+        if rec.protocol == "responses":
+            made = agentic.responses_turn(turn, index, model, usage, rec.stream)
+            return self._stream(made, None) if isinstance(made, list) else self._json(200, made)
+        if rec.protocol == "gemini":
+            body = agentic.gemini_turn(turn, model, usage)
+            return self._stream(agentic.gemini_stream(body), None) if rec.stream else \
+                self._json(200, body)
+        return self._json(400, {"error": {"message": f"no tool calls over {rec.protocol}"}})
 
     def _content(self, rec: Received, reply: Reply) -> tuple[str, str, dict[str, int]]:
         schema = wire.requested_schema(rec.protocol, rec.body)

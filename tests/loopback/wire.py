@@ -26,8 +26,10 @@ def request_text(protocol: str, body: dict[str, Any]) -> str:
         parts.append(system)
     elif isinstance(system, list):
         parts.extend(str(b.get("text", "")) for b in system if isinstance(b, dict))
-    for msg in body.get("messages") or []:
-        content = msg.get("content") if isinstance(msg, dict) else None
+    # Responses API "input" items and Gemini "contents" carry the prompt under other names
+    items = body.get("messages") or body.get("input") or body.get("contents") or []
+    for msg in items if isinstance(items, list) else [{"content": items}]:
+        content = msg.get("content", msg.get("parts")) if isinstance(msg, dict) else None
         if isinstance(content, str):
             parts.append(content)
         elif isinstance(content, list):
@@ -42,6 +44,12 @@ def requested_schema(protocol: str, body: dict[str, Any]) -> dict[str, Any] | No
         if fmt.get("type") == "json_schema":
             return (fmt.get("json_schema") or {}).get("schema") or {}
         return {} if fmt.get("type") == "json_object" else None
+    if protocol == "gemini":
+        config = body.get("generationConfig") or {}
+        return config.get("responseJsonSchema") or config.get("responseSchema")
+    if protocol == "responses":
+        fmt = (body.get("text") or {}).get("format") or {}
+        return fmt.get("schema") if fmt.get("type") == "json_schema" else None
     fmt = (body.get("output_config") or {}).get("format") or {}
     return fmt.get("schema") if fmt.get("type") == "json_schema" else None
 
@@ -63,6 +71,7 @@ def sample_from_schema(schema: dict[str, Any], root: dict[str, Any] | None = Non
     kind = schema.get("type", "object" if "properties" in schema else "string")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
+    kind = str(kind).lower()             # Gemini schemas spell types in capitals
     if kind == "object":
         props = schema.get("properties") or {}
         return {k: sample_from_schema(v, root) for k, v in props.items()}

@@ -18,7 +18,7 @@ from ui.seed_run import MODEL, TASK_ID, WHEN, edit_idea, run_settings, seed_run
 from mlrtui.runs import versions as V
 from mlrtui.store import Store
 from mlrtui.ui.app import MlrtuiApp, make_app
-from mlrtui.ui.stagejob import StageJob, register
+from mlrtui.ui.jobs.stage import StageJob
 
 SHOTS = {
     "test_run_stale": "run-stale",
@@ -65,9 +65,9 @@ def test_run_editing(snap_compare, run_app):
 
 def test_run_running(snap_compare, run_app):
     app, ids = run_app
-    job = register(app, StageJob(ids["run"], ["proposal", "experiment", "paper"]))
-    job.begin("proposal")
-    job.feed("# Proposal: drift-aware irrigation advice\n\n## Method\n1. Pair each probe with "
+    job = app.jobs.add(StageJob(ids["run"], ["proposal", "experiment", "paper"]))
+    job.stage_started(ids["run"], "proposal")
+    job.stage_text(ids["run"], "# Proposal: drift-aware irrigation advice\n\n## Method\n1. Pair each probe with "
              "its nearest neighbours.\n2. After rain, compare the wet")
     assert snap_compare(app, terminal_size=SIZE, run_before=on_run(ids["run"], settle=False))
 

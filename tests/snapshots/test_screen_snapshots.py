@@ -109,13 +109,13 @@ def test_import_path(snap_compare, demo_app):
 
 def test_import_progress(snap_compare, demo_app):
     async def run(pilot: Pilot) -> None:
-        import threading
+        from mlrtui.ui.jobs.importing import ImportJob
 
-        screen = ImportProgressScreen(Path("/data/mlrbench"), threading.Event())
-        await pilot.app.push_screen(screen)
-        screen.post_message(ImportProgressScreen.Started(40, "Importing mlrbench"))
-        screen.post_message(ImportProgressScreen.Advanced(17, "stepwise acme2025_tide_gauges"))
-        screen.post_message(ImportProgressScreen.Problem("a/b.json", "empty file"))
+        job = pilot.app.jobs.add(ImportJob(Path("/data/mlrbench")))   # at rest: not run
+        job.start(40, "Importing mlrbench")
+        job.done, job.last = 17, "stepwise acme2025_tide_gauges"
+        job.problem("a/b.json", "empty file")
+        await pilot.app.push_screen(ImportProgressScreen(job))
         await steady(pilot)
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
 

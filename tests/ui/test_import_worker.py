@@ -4,12 +4,9 @@ are modals, never tracebacks. The corpus here is a tiny one in the MLR-Bench lay
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
-import pytest
-from textual.widgets import DataTable, Input, TextArea
-from textual.worker import WorkerFailed
+from textual.widgets import DataTable, Input, Static, TextArea
 from ui.conftest import SIZE
 
 from mlrtui.ui.modals import ErrorScreen
@@ -17,7 +14,6 @@ from mlrtui.ui.modals.importing import (
     ImportPathScreen,
     ImportProgressScreen,
     ImportSummaryScreen,
-    PostingProgress,
 )
 from mlrtui.ui.screens.tasks import TasksScreen
 from mlrtui.ui.widgets.keytable import KeyTable
@@ -101,9 +97,9 @@ async def test_second_import_adds_nothing(app, tmp_path):
 async def test_a_folder_that_is_not_a_corpus_gives_an_error_modal(app, tmp_path, store):
     (tmp_path / "empty").mkdir()
     async with app.run_test(size=SIZE) as pilot:
-        worker = app.start_import(tmp_path / "empty")
-        with pytest.raises(WorkerFailed):
-            await worker.wait()
+        job = app.start_import(tmp_path / "empty")
+        await job.worker.wait()
+        assert job.state == "failed"
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, ErrorScreen)
@@ -128,27 +124,40 @@ async def test_a_missing_path_is_refused_in_the_dialog(app, tmp_path):
 async def test_stop_ends_the_import_between_files(app, tmp_path):
     corpus = write_corpus(tmp_path / "mlrbench")
     async with app.run_test(size=SIZE) as pilot:
-        app.start_import(corpus)
-        app._import_stop.set()                  # as the Stop button does, before any unit
+        job = app.start_import(corpus)
+        job.cancel()                            # as the Stop button does, before any unit
         await wait_import(app, pilot)
         assert isinstance(app.screen, ImportSummaryScreen)
         assert app.screen.summary.stopped
         assert "Import stopped" in str(app.screen.query_one(".dialog-title").render())
 
 
-async def test_progress_sink_only_posts_and_batches(app):
+class Counter(Static):
+    """Counts the job changes it is sent."""
+
+    seen = 0
+
+    def on_job_changed(self, event) -> None:
+        self.seen += 1
+
+
+async def test_progress_is_posted_to_watchers_throttled(app):
+    from mlrtui.ui.jobs.importing import ImportJob
+
     async with app.run_test(size=SIZE) as pilot:
-        screen = ImportProgressScreen(Path("x"), threading.Event())
+        job = app.jobs.add(ImportJob(Path("x")))
+        screen = ImportProgressScreen(job)
         await app.push_screen(screen)
-        sink = PostingProgress(screen, interval=3600)
-        sink.start(10, "Importing x")
-        for _ in range(4):
-            sink.advance(1, "file")
-        sink.problem("a.json", "empty file")
+        counter = Counter()
+        await screen.mount(counter)
+        app.jobs.watch(counter)
+        job.start(1000, "Importing x")
+        for _ in range(1000):
+            job.advance(1, "file")              # a tight loop: posts are throttled
+        job.problem("a.json", "empty file")
         await pilot.pause()
         bar = screen.query_one("#import-bar")
-        assert bar.total == 10 and bar.progress == 1      # first advance, then held back
-        sink.finish()
-        await pilot.pause()
-        assert bar.progress == 4
+        assert bar.total == 1000 and bar.progress == 1000
+        assert 2 <= counter.seen <= 10, counter.seen
         assert "1 problem" in str(screen.query_one("#import-problems").render())
+        assert "Importing x" in str(screen.query_one("#import-stage").render())

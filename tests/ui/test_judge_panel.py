@@ -14,7 +14,7 @@ from ui.conftest import SIZE
 
 from mlrtui.store import Store
 from mlrtui.ui.app import MlrtuiApp, make_app
-from mlrtui.ui.judgejob import current_job
+from mlrtui.ui.jobs.judge import judge_job as current_job
 from mlrtui.ui.modals import ConfirmScreen
 from mlrtui.ui.modals.budget import BudgetExceededScreen
 from mlrtui.ui.modals.review import ReviewScreen

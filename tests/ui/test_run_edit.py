@@ -6,9 +6,9 @@ from textual.widgets import Markdown, TabbedContent
 from ui.seed_run import MODEL, SIZE, make_run_app, open_run, wait_until
 
 from mlrtui.runs import versions as V
+from mlrtui.ui.jobs.stage import stage_job as job_for
 from mlrtui.ui.modals import ConfirmScreen, ErrorScreen
 from mlrtui.ui.screens.run import RunScreen
-from mlrtui.ui.stagejob import job_for
 from mlrtui.ui.widgets.docview import DocView
 from mlrtui.ui.widgets.editor import StageEditor
 from mlrtui.ui.widgets.stepper import StageStepper

@@ -1,28 +1,27 @@
-"""Corpus import dialogs: ask for a path, show progress from a thread worker, then the summary.
+"""Corpus import dialogs: ask for a path, show the import job's progress, then the summary.
 
-`PostingProgress` is the UI's ProgressSink: it only `post_message`s (thread-safe) and batches
-advances so a 15,000-file import does not flood the message queue.
+The progress dialog watches the App's job registry: the job (the import service's progress
+sink, in a thread) posts `Job.Changed`, throttled, so a 15,000-file import does not flood the
+message queue.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.message_pump import MessagePump
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, TextArea
 
+from mlrtui.ui.jobs import Job
 from mlrtui.ui.modals.base import Modal
 from mlrtui.ui.modals.dialogs import FieldModal
 
 if TYPE_CHECKING:
     from mlrtui.importer import ImportSummary
+    from mlrtui.ui.jobs.importing import ImportJob
 
 
 class ImportPathScreen(FieldModal[Path | None]):
@@ -56,63 +55,17 @@ class ImportPathScreen(FieldModal[Path | None]):
         self.close(path.resolve())
 
 
-class PostingProgress:
-    """A ProgressSink that forwards to a screen by message, at most every `interval` seconds."""
-
-    def __init__(self, target: MessagePump, interval: float = 0.05) -> None:
-        self.target = target
-        self.interval = interval
-        self._pending = 0
-        self._detail = ""
-        self._last = float("-inf")
-
-    def start(self, total: int, description: str = "") -> None:
-        self.target.post_message(ImportProgressScreen.Started(total, description))
-
-    def advance(self, n: int = 1, detail: str = "") -> None:
-        self._pending += n
-        self._detail = detail or self._detail
-        if time.monotonic() - self._last >= self.interval:
-            self._flush()
-
-    def problem(self, path: str, message: str) -> None:
-        self.target.post_message(ImportProgressScreen.Problem(path, message))
-
-    def finish(self) -> None:
-        self._flush()
-
-    def _flush(self) -> None:
-        if self._pending:
-            self.target.post_message(ImportProgressScreen.Advanced(self._pending, self._detail))
-        self._pending, self._last = 0, time.monotonic()
-
-
 class ImportProgressScreen(Modal[None]):
-    """Progress of a running import; the App dismisses it when the worker ends."""
+    """Progress of a running import job; it closes itself when the job ends."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stop", "Stop", id="import.stop",
                         tooltip="Stop after the current file; what is imported stays")]
 
-    class Started(Message):
-        def __init__(self, total: int, description: str) -> None:
-            super().__init__()
-            self.total, self.description = total, description
-
-    class Advanced(Message):
-        def __init__(self, n: int, detail: str) -> None:
-            super().__init__()
-            self.n, self.detail = n, detail
-
-    class Problem(Message):
-        def __init__(self, path: str, message: str) -> None:
-            super().__init__()
-            self.path, self.message = path, message
-
-    def __init__(self, path: Path, stop: threading.Event) -> None:
+    def __init__(self, job: ImportJob) -> None:
         super().__init__()
-        self.path = path
-        self.stop = stop
-        self.problems = 0
+        self.job = job
+        self.closes_with = job         # the registry closes this dialog when the job ends
+        self.path = job.path
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -124,25 +77,36 @@ class ImportProgressScreen(Modal[None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Stop", id="stop", variant="error")
 
-    def on_import_progress_screen_started(self, event: Started) -> None:
-        self.query_one("#import-bar", ProgressBar).update(total=event.total or None, progress=0)
-        self.query_one("#import-stage", Label).update(event.description or "Importing")
+    def on_mount(self) -> None:
+        self.app.jobs.watch(self)
+        self._show()
 
-    def on_import_progress_screen_advanced(self, event: Advanced) -> None:
-        self.query_one("#import-bar", ProgressBar).advance(event.n)
-        self.query_one("#import-detail", Label).update(event.detail)
+    def on_unmount(self) -> None:
+        self.app.jobs.unwatch(self)
 
-    def on_import_progress_screen_problem(self, event: Problem) -> None:
-        self.problems += 1
-        self.query_one("#import-problems", Label).update(
-            f"{self.problems} problem{'s' if self.problems != 1 else ''}")
+    def on_job_changed(self, event: Job.Changed) -> None:
+        if event.job is not self.job:
+            return
+        if event.what != "end":
+            self._show()
+
+    def _show(self) -> None:
+        job = self.job
+        bar = self.query_one("#import-bar", ProgressBar)
+        bar.update(total=job.total or None, progress=job.done)
+        if job.stop.is_set():
+            self.query_one("#import-stage", Label).update("Stopping after the current file…")
+        elif job.total:
+            self.query_one("#import-stage", Label).update(job.description or "Importing")
+        self.query_one("#import-detail", Label).update(job.last)
+        n = len(job.problems)
+        self.query_one("#import-problems", Label).update(f"{n} problem{'s' if n != 1 else ''}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_stop()
 
     def action_stop(self) -> None:
-        self.stop.set()
-        self.query_one("#import-stage", Label).update("Stopping after the current file…")
+        self.job.cancel()
 
 
 class ImportSummaryScreen(Modal[None]):

@@ -18,7 +18,8 @@ from mlrtui.judge.reviews import list_reviews
 from mlrtui.judge.rubrics import Rubric, RubricError, rubric_for_stage
 from mlrtui.providers.registry import model_statuses
 from mlrtui.scores.aggregate import item_key, load_items, run_scores
-from mlrtui.ui.judgejob import JudgeJob, current_job, start_job
+from mlrtui.ui.jobs import Job
+from mlrtui.ui.jobs.judge import JudgeJob, judge_job, start_judge_job
 from mlrtui.ui.modals import ConfirmScreen
 from mlrtui.ui.modals.review import ReviewScreen
 from mlrtui.ui.screens.base import AppScreen
@@ -93,16 +94,15 @@ not be parsed is listed *invalid* with its error: `enter` (or `o`) shows the raw
 
     def on_mount(self) -> None:
         self.sub_title = f"run {self.run_id}" if self.run_id else (self.task_id or "")
-        self.job = current_job(self.app)
+        self.app.jobs.watch(self)
+        self.job = judge_job(self.app)
         if self.job is not None:
-            self.job.attach(self)
             self._show_job(self.job)
         self.load_targets()
         self.query_one("#judge-targets").focus()
 
     def on_unmount(self) -> None:
-        if self.job is not None:
-            self.job.detach(self)
+        self.app.jobs.unwatch(self)
 
     def refresh_data(self) -> None:
         self.load_targets()
@@ -213,8 +213,7 @@ not be parsed is listed *invalid* with its error: `enter` (or `o`) shows the raw
 
         def go(yes: bool | None = True) -> None:
             if yes:
-                self.job = start_job(self.mlr, rubric, judges, targets, force=force)
-                self.job.attach(self)
+                self.job = start_judge_job(self.mlr, rubric, judges, targets, force=force)
                 self._show_job(self.job)
 
         if calls > CONFIRM_ABOVE:
@@ -226,8 +225,8 @@ not be parsed is listed *invalid* with its error: `enter` (or `o`) shows the raw
             go()
 
     def action_cancel(self) -> None:
-        if self.job is not None and self.job.worker is not None:
-            self.job.worker.cancel()
+        if self.job is not None:
+            self.job.cancel()
 
     def action_open_review(self) -> None:
         review = self.query_one(ReviewTable).current
@@ -235,7 +234,10 @@ not be parsed is listed *invalid* with its error: `enter` (or `o`) shows the raw
             self.app.push_screen(ReviewScreen(review))
 
     # -- the running batch -----------------------------------------------------------------
-    def on_judge_job_changed(self, event: JudgeJob.Changed) -> None:
+    def on_job_changed(self, event: Job.Changed) -> None:
+        if not isinstance(event.job, JudgeJob):
+            return
+        self.job = event.job
         self._show_job(event.job)
         if not event.job.running:
             self.load_targets()

@@ -19,14 +19,13 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from mlrtui.experiment import workspace
 from mlrtui.experiment.executor import list_executions
-from mlrtui.providers.client import LLMClient
 from mlrtui.runs import versions as V
 from mlrtui.runs.prompts import SPECS
-from mlrtui.runs.stage_runner import StageRunner
+from mlrtui.services.stages import rerun_estimate
 from mlrtui.store.tasks import get_task
+from mlrtui.ui.jobs.stage import StageJob, stage_job, start_stage_job
 from mlrtui.ui.modals import ConfirmScreen, ErrorScreen
 from mlrtui.ui.screens.base import TabbedScreen
-from mlrtui.ui.stagejob import StageJob, job_for, start_stage_job
 from mlrtui.ui.widgets.editor import StageEditor, editor_command, external_edit
 from mlrtui.ui.widgets.experiment import ExperimentPanel
 from mlrtui.ui.widgets.history import VersionHistory
@@ -124,7 +123,7 @@ current, `enter` opens it in the viewer.
 
     @property
     def job(self) -> StageJob | None:
-        return job_for(self.app, self.run_id)
+        return stage_job(self.app, self.run_id)
 
     @property
     def running(self) -> bool:
@@ -214,11 +213,7 @@ current, `enter` opens it in the viewer.
         stepper.show_stale(stale, None, known=not stale)
         if not stale:
             return
-        client = LLMClient(self.store, self.settings)
-        try:
-            _, cost = StageRunner(self.store, self.settings, client).rerun_estimate(self.run_id)
-        finally:
-            await client.aclose()
+        _, cost = await rerun_estimate(self.store, self.settings, self.run_id)
         stepper.show_stale(stale, cost)
 
     # -- following a running job ----------------------------------------------------------------

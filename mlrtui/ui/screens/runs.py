@@ -14,9 +14,9 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Static
 
 from mlrtui.runs import versions as V
+from mlrtui.ui.jobs.stage import stage_job
 from mlrtui.ui.modals import ChoiceScreen
 from mlrtui.ui.screens.base import AppScreen
-from mlrtui.ui.stagejob import job_for
 from mlrtui.ui.widgets.keytable import KeyTable
 from mlrtui.ui.widgets.stepper import MARKS
 
@@ -96,7 +96,7 @@ the runs imported from the corpus too. New runs start from a task (Task screen, 
         table.clear()
         runs = [r for r in V.list_runs(self.store) if self.show_all or r.source == "local"]
         for run in runs:
-            job = job_for(self.app, run.id)
+            job = stage_job(self.app, run.id)
             status = f"running {job.stage}" if job is not None and job.running else run.status
             table.add_row(str(run.id), run.task_id, run.model_name, run.mode, run.source,
                           stage_marks(V.stage_states(self.store, run.id)), status,

@@ -1,21 +1,23 @@
 """A stage's current version rendered, or, while a stage runs, its output streaming in.
 
-`follow(job)` subscribes to a running StageJob and writes every piece into a Markdown widget
-through `Markdown.get_stream()` (stopped in `finally`, also when the widget goes away). It
-says by message when the job moves to another stage and when it ends.
+`follow(job)` watches a StageJob through the App's job registry: it replays the text streamed
+so far, then writes every new piece into a Markdown widget through `Markdown.get_stream()`
+(stopped when the job ends or the widget goes away). It says by message when the job moves
+to another stage and when it ends.
 """
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Markdown, Static
+from textual.widgets.markdown import MarkdownStream
 
 from mlrtui.runs import versions as V
-from mlrtui.ui.stagejob import StageJob
+from mlrtui.ui.jobs import Job
+from mlrtui.ui.jobs.stage import StageJob
 from mlrtui.ui.widgets.docview import DocView
 
 
@@ -41,6 +43,11 @@ class OutputPane(Vertical):
         def __init__(self, job: StageJob) -> None:
             super().__init__()
             self.job = job
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._job: StageJob | None = None
+        self._stream: MarkdownStream | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="output-meta")
@@ -72,31 +79,59 @@ class OutputPane(Vertical):
     def focus_content(self) -> None:
         self.query_one(f"#{self.query_one(ContentSwitcher).current}").focus()
 
-    @work(group="follow", exclusive=True, exit_on_error=False,
-          description="Show the running stage's output")
-    async def follow(self, job: StageJob) -> None:
+    def follow(self, job: StageJob) -> None:
+        """Show `job`'s streamed text: what it streamed so far, then every new piece (the
+        replay is queued before any change posted after this call, so nothing is lost)."""
+        self._job = job
+        self.app.jobs.watch(self)
+        self.call_later(self._replay, job)
+
+    async def _replay(self, job: StageJob) -> None:
+        if job is not self._job:
+            return
+        if job.stage is not None:
+            await self._restart(job.text)
+            self.post_message(self.JobMoved(job.stage))  # type: ignore[arg-type]
+        if not job.running:
+            await self._ended(job)
+
+    async def on_job_changed(self, event: Job.Changed) -> None:
+        job = event.job
+        if job is not self._job:
+            return
+        if event.what == "stage":
+            await self._restart("")
+            self.post_message(self.JobMoved(event.value))  # type: ignore[arg-type]
+        elif event.what == "reset":
+            await self._restart("")
+        elif event.what == "text" and self._stream is not None:
+            box = self.query_one("#output-live", VerticalScroll)
+            follow = box.scroll_y >= box.max_scroll_y - 1   # the reader is at the end
+            await self._stream.write(event.value)
+            if follow:
+                box.call_after_refresh(box.scroll_end, animate=False)
+        elif event.what == "end":
+            await self._ended(job)  # type: ignore[arg-type]
+
+    async def _restart(self, text: str) -> None:
+        await self._stop_stream()
         live = self.query_one("#live", Markdown)
-        box = self.query_one("#output-live", VerticalScroll)
-        queue = job.subscribe()
-        stream = None
-        try:
-            while True:
-                kind, value = await queue.get()
-                if kind == "stage":
-                    if stream is not None:
-                        await stream.stop()
-                    await live.update("")
-                    stream = Markdown.get_stream(live)
-                    self.post_message(self.JobMoved(value))  # type: ignore[arg-type]
-                elif kind == "text" and stream is not None:
-                    follow = box.scroll_y >= box.max_scroll_y - 1   # the reader is at the end
-                    await stream.write(value)
-                    if follow:
-                        box.call_after_refresh(box.scroll_end, animate=False)
-                elif kind == "end":
-                    break
-        finally:
-            job.unsubscribe(queue)
-            if stream is not None:
-                await stream.stop()
+        await live.update("")
+        self._stream = Markdown.get_stream(live)
+        if text:
+            await self._stream.write(text)
+
+    async def _stop_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            await stream.stop()
+
+    async def _ended(self, job: StageJob) -> None:
+        await self._stop_stream()
+        self._job = None
+        self.app.jobs.unwatch(self)
         self.post_message(self.JobEnded(job))
+
+    async def on_unmount(self) -> None:
+        self.app.jobs.unwatch(self)
+        await self._stop_stream()
