@@ -320,6 +320,7 @@ def m0005_executions_slurm_job(db: Database) -> None:
     db.execute("ALTER TABLE executions ADD COLUMN resources TEXT NOT NULL DEFAULT '{}'")
 
 
+@migrations()
 def m0006_provenance(db: Database) -> None:
     """Result provenance: each checked run's figures, and the verdict on every number it reports.
     Written by mlrtui.provenance.records only; a re-check replaces a run's rows."""
