@@ -22,7 +22,8 @@ from mlrtui.store import StoreError
 COMMANDS = [("tasks", "browse"), ("runs", "browse"), ("versions", "browse"),
             ("models", "browse"), ("costs", "browse"),
             ("import_", "do"), ("run", "do"), ("judge", "do"), ("flags", "do"),
-            ("stats", "report"), ("export", "report"), ("locate", "report")]
+            ("provenance", "report"), ("stats", "report"), ("export", "report"),
+            ("locate", "report")]
 GROUPS = {"browse": "look at what is stored", "do": "import, run and judge",
           "report": "report, export, locate"}
 SUMMARY = {"tasks": "list tasks", "runs": "list runs: stages, authors, executions, cost",
@@ -32,6 +33,7 @@ SUMMARY = {"tasks": "list tasks", "runs": "list runs: stages, authors, execution
            "judge": "judge a stage with rubric LLM judges",
            "flags": "review hallucination flags", "stats": "leaderboards and agreement",
            "export": "runs as folders, leaderboards as CSV",
+           "provenance": "trace every reported number to output of code that ran",
            "locate": "where the config, data and database are"}
 EXIT_CODES = {0: "ok", 1: "some items failed (each is listed)",
               2: "usage or start-up error (bad option, config, database or task glob)",

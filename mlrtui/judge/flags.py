@@ -180,3 +180,41 @@ def _locate(text: str, evidence: str) -> int | None:
     probe = " ".join(needle.lower().split())[:60]
     at = "".join(squeezed).find(probe)
     return index[at] if at >= 0 else None
+
+
+class NewFlag(BaseModel):
+    """A flag a checker raises; `key` names what it is about, so a re-check finds it again."""
+    key: str
+    version_id: int | None
+    type: str
+    description: str
+    evidence: str
+    severity: str | None = None
+
+
+def replace_flags(store: Store, run_id: int, source: str, new: list[NewFlag]) -> dict[str, int]:
+    """Make the run's flags from `source` exactly `new`, matched by key: a flag that still
+    applies keeps its id, status and note (text refreshed); an open one that no longer applies
+    goes; a decided one stays, as the record of a person's decision."""
+    old = {r["import_key"]: r for r in store.query(
+        "SELECT id, import_key, status FROM flags WHERE run_id = ? AND source = ?",
+        [run_id, source])}
+    counts = {"added": 0, "kept": 0, "removed": 0}
+    stamp = now()
+    with store.transaction() as db:
+        for f in {f.key: f for f in new}.values():
+            row = {"version_id": f.version_id, "type": f.type, "description": f.description,
+                   "evidence": f.evidence, "severity": f.severity}
+            if f.key in old:
+                db.execute("UPDATE flags SET " + ", ".join(f"{c} = ?" for c in row)
+                           + " WHERE id = ?", [*row.values(), old.pop(f.key)["id"]])
+                counts["kept"] += 1
+            else:
+                store.insert("flags", {**row, "run_id": run_id, "source": source,
+                                       "status": "open", "import_key": f.key,
+                                       "created_at": stamp})
+                counts["added"] += 1
+        gone = [r["id"] for r in old.values() if r["status"] == "open"]
+        db.conn.executemany("DELETE FROM flags WHERE id = ?", [(i,) for i in gone])
+        counts["removed"] = len(gone)
+    return counts

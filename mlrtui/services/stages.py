@@ -18,6 +18,7 @@ from mlrtui.runs import versions as V
 from mlrtui.runs.pipeline import Pipeline, StageListener, Summary
 from mlrtui.runs.stage_runner import StageRunner
 from mlrtui.services.operation import CapHook, Operation
+from mlrtui.services.provenance import RunFigures, check_outcomes
 from mlrtui.store.tasks import task_ids
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class StageReport:
     cost_usd: float | None
     unpriced: int
     run_ids: list[int]
+    provenance: dict[int, RunFigures] = field(default_factory=dict)   # run id -> its check
 
     @property
     def exit_code(self) -> int:
@@ -130,7 +132,8 @@ class StageService:
             if self._cancelled:
                 self.pipeline.cancel()
             summary = await self.pipeline.run(runs, stages, req.mode)
+            checked = await check_outcomes(self.store, summary.outcomes)
             if summary.cancelled_by_user:
                 op.finish("cancelled")
         cost, unpriced = op.cost()
-        return StageReport(summary, op.batch_id, cost, unpriced, [r.id for r in runs])
+        return StageReport(summary, op.batch_id, cost, unpriced, [r.id for r in runs], checked)

@@ -389,6 +389,41 @@ def m0008_owners(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN owner TEXT")
 
 
+@migrations()
+def m0009_provenance(db: Database) -> None:
+    """Result provenance: each checked run's figures, and the verdict on every number it reports.
+    Written by mlrtui.provenance.records only; a re-check replaces a run's rows."""
+    db.execute("""CREATE TABLE provenance_runs (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        checked_at TEXT NOT NULL,
+        claims INTEGER NOT NULL, traced INTEGER NOT NULL, derived INTEGER NOT NULL,
+        contradicted INTEGER NOT NULL, untraced INTEGER NOT NULL, weak INTEGER NOT NULL,
+        figure REAL,                       -- (traced + derived) / claims; NULL without claims
+        findings TEXT NOT NULL DEFAULT '[]',   -- JSON: audit and citation findings
+        evidence_source TEXT,              -- executions | transcript <file> | files
+        problems TEXT NOT NULL DEFAULT '[]',
+        elapsed_s REAL)""")
+    db.execute("""CREATE TABLE provenance_claims (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+        doc TEXT NOT NULL,                 -- file relative to the run folder
+        line INTEGER NOT NULL,             -- 1-based
+        text TEXT NOT NULL,
+        value TEXT NOT NULL,               -- as written
+        number REAL,
+        status TEXT NOT NULL,              -- traced | derived | contradicted | untraced
+        rule TEXT NOT NULL DEFAULT '',
+        weak INTEGER NOT NULL DEFAULT 0,
+        derivation TEXT,
+        evidence TEXT NOT NULL DEFAULT '[]',   -- JSON list of hits (name, line, snippet, origin)
+        decoys TEXT NOT NULL DEFAULT '[]',
+        contradicting TEXT)""")
+    db.execute("CREATE INDEX provenance_claims_run ON provenance_claims(run_id, doc, line)")
+    db.execute("CREATE INDEX provenance_claims_version ON provenance_claims(version_id, status)")
+    db.execute("ALTER TABLE flags ADD COLUMN severity TEXT")   # low | medium | high; judges: NULL
+
+
 def known_names() -> list[str]:
     """Names of every migration this build knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -76,6 +76,8 @@ current, `enter` opens it in the viewer.
                 tooltip="Save the editor text as a human version (later stages go stale)"),
         Binding("ctrl+e", "external", "Editor", id="run.external", priority=True,
                 tooltip="Edit the text in $VISUAL / $EDITOR and load the result back"),
+        Binding("p", "provenance", "Provenance", id="run.provenance", show=False,
+                tooltip="Every reported number coloured by whether executed output backs it"),
     ]
 
     def __init__(self, run_id: int, *, run_all: bool = False) -> None:
@@ -363,6 +365,11 @@ current, `enter` opens it in the viewer.
             V.set_current(self.store, version.id)
             self.notify(f"v{version.id} is now the current {version.stage}")
             self.mlr.data_changed()
+
+    def action_provenance(self) -> None:
+        from mlrtui.ui.screens.provenance import ProvenanceScreen
+
+        self.app.push_screen(ProvenanceScreen(self.run_id))
 
     def action_external(self) -> None:
         from textual.app import SuspendNotSupported
