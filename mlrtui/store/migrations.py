@@ -299,3 +299,33 @@ def m0002_stages(db: Database) -> None:
 def m0003_judging(db: Database) -> None:
     """What a judge was not shown (inputs cut to fit), as a JSON list of notes on the review."""
     db.execute("ALTER TABLE reviews ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m0004_release_provenance(db: Database) -> None:
+    """Provenance of the whole MLR-Bench release: where each run file came from (typed by the
+    agent, produced by a command, or unknown), a transcript call's position, the coding agent
+    that wrote a version, and the human hallucination labels per run and type."""
+    for statement in (
+        "ALTER TABLE files ADD COLUMN origin TEXT",          # agent | execution | unknown
+        "ALTER TABLE files ADD COLUMN origin_execution_id INTEGER "
+        "REFERENCES executions(id) ON DELETE SET NULL",
+        "ALTER TABLE files ADD COLUMN origin_reason TEXT",
+        "ALTER TABLE executions ADD COLUMN ordinal INTEGER",  # call order in its transcript
+        "ALTER TABLE versions ADD COLUMN agent TEXT",         # coding agent, e.g. claude-code
+        """CREATE TABLE hallucination_labels (
+            id INTEGER PRIMARY KEY,
+            system TEXT NOT NULL,              -- as labelled, e.g. 'AI Scientist V2'
+            task_id TEXT,
+            run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+            version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+            type TEXT NOT NULL,                -- a flag type, e.g. faked_results
+            label TEXT NOT NULL CHECK (label IN ('yes', 'no', 'not_sure')),
+            labeller TEXT NOT NULL DEFAULT 'human',
+            source TEXT NOT NULL DEFAULT 'corpus',
+            import_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX hallucination_labels_run ON hallucination_labels(run_id, type)",
+    ):
+        db.execute(statement)

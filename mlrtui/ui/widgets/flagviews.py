@@ -99,7 +99,8 @@ class FlagTable(KeyTable):
         colours = {"open": theme.warning or "yellow", "confirmed": theme.error or "red",
                    "dismissed": "dim"}
         for f in flags:
-            self.add_row(str(f.id), Text(f.status, style=colours.get(f.status, "")),
+            status = f.status if f.linked else f"{f.status}·unlinked"
+            self.add_row(str(f.id), Text(status, style=colours.get(f.status, "")),
                          type_label(f.type), Text(short(f.task_id or "–", 22)),
                          Text(short(f.target_model or "–", 14)), str(f.run_id or "–"),
                          Text(short(f.source, 14)), Text(one_line(f.description, 22)),
