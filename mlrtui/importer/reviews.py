@@ -24,6 +24,7 @@ from mlrtui.importer.files import listing
 from mlrtui.importer.reviewfile import add_review
 from mlrtui.importer.stepwise import STEPWISE_DIR
 
+ABSENT = "reviews of runs this corpus does not hold:"
 WRITEUPS = "experiments_and_writeups"   # run keys: corpus:run:<this>/<agent>/<task>
 
 # Short agent / model names in file names -> the model that backs them (as found in the corpus).
@@ -114,6 +115,8 @@ def _add_overall(ctx: ImportContext, path: Path, task: str, judge_original: str)
     if name in E2E_AGENTS:
         variant = name
     run, version = _linked(ctx, f"run:end2end_{name}/{task}", "paper")
+    if run is None:
+        ctx.summary.see(f"{ABSENT} agent_results/end2end_{name}/")
     add_review(ctx, path, task=task, stage="overall",
                target=ctx.model(AGENT_MODELS.get(name, name)),
                judge_original=judge_original, run_id=run, version_id=version, variant=variant)

@@ -145,6 +145,9 @@ def import_corpus(store: Store, path: Path, progress: ProgressSink | None = None
         _run_units(ctx, units, should_stop)
     if not summary.stopped:
         _coverage(ctx)
+        for kind, n in list(summary.seen.items()):
+            if kind.startswith(reviews.ABSENT):
+                ctx.problem("agent_reviews", f"{n} {kind.replace(':', ' in')}; kept unlinked")
     summary.elapsed_s = round(time.perf_counter() - started, 3)
     _finish(store, summary)
     sink.finish()
