@@ -57,11 +57,12 @@ def _loose(text: str, needle: str) -> tuple[int, int] | None:
 
 
 def _window(words: list[tuple[str, int, int]], needle: list[str]) -> tuple[int, int, float]:
-    """(first word, last word, share) of the best window of len(needle) words."""
+    """(first word, last word, share) of the best window of len(needle) words: most words in
+    common with the quote; among equals, the one whose words follow the quote's order."""
     want, size = Counter(needle), len(needle)
     have: Counter[str] = Counter()
     shared = best = 0
-    best_at = 0
+    starts: list[int] = []
     for i, (w, _, _) in enumerate(words):
         have[w] += 1
         if have[w] <= want[w]:
@@ -71,14 +72,32 @@ def _window(words: list[tuple[str, int, int]], needle: list[str]) -> tuple[int, 
             if have[old] <= want[old]:
                 shared -= 1
             have[old] -= 1
+        at = max(0, i - size + 1)
         if shared > best:
-            best, best_at = shared, max(0, i - size + 1)
-    lo, hi = best_at, min(len(words), best_at + size) - 1
-    while lo < hi and words[lo][0] not in want:       # trim words the quote does not have
+            best, starts = shared, [at]
+        elif shared == best and best and at not in starts:
+            starts.append(at)
+    spans = [_trim(words, want, lo, min(len(words), lo + size) - 1) for lo in starts[:200]]
+    lo, hi = max(spans, key=lambda s: (_in_order(words, needle, s[0]), -s[0])) if spans \
+        else (0, 0)
+    return lo, hi, best / size if size else 0.0
+
+
+def _trim(words: list[tuple[str, int, int]], want: Counter[str], lo: int, hi: int
+          ) -> tuple[int, int]:
+    """Drop words at either end that the quote does not have."""
+    while lo < hi and words[lo][0] not in want:
         lo += 1
     while hi > lo and words[hi][0] not in want:
         hi -= 1
-    return lo, hi, best / size if size else 0.0
+    return lo, hi
+
+
+def _in_order(words: list[tuple[str, int, int]], needle: list[str], lo: int) -> int:
+    """How many of the quote's words sit where the quote puts them, counting from lo."""
+    first = needle.index(words[lo][0]) if words[lo][0] in needle else 0
+    return sum(1 for j, w in enumerate(needle[first:])
+               if lo + j < len(words) and words[lo + j][0] == w)
 
 
 def locate(text: str, evidence: str) -> Located | None:
