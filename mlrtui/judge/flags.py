@@ -160,7 +160,7 @@ class EvidenceContext(BaseModel):
         if not self.linked:
             return "unlinked: the flagged version is missing"
         if self.line is None:
-            return "the evidence was not found in this text"
+            return "the evidence was not found verbatim in this text, nor a close passage"
         if self.approximate:
             return (f"closest passage at line {self.line} (approximate: "
                     f"{self.share:.0%} of the quote's words)")
