@@ -138,8 +138,8 @@ def import_corpus(store: Store, path: Path, progress: ProgressSink | None = None
               for d in _subdirs(root / stepwise.STEPWISE_DIR)]
     units += (_end2end_units(ctx) + _writeup_units(ctx) + _review_units(ctx)
               + _human_units(ctx))
-    for path, message in unknown_entries(root):
-        ctx.problem(path, message)
+    for entry, message in unknown_entries(root):
+        ctx.problem(entry, message)
     sink.start(len(units), f"Importing {root.name}")
     with fast_writes(store), ctx.batches.grouped():
         _run_units(ctx, units, should_stop)

@@ -308,8 +308,8 @@ def m0004_release_provenance(db: Database) -> None:
     that wrote a version, and the human hallucination labels per run and type."""
     for statement in (
         "ALTER TABLE files ADD COLUMN origin TEXT",          # agent | execution | unknown
-        "ALTER TABLE files ADD COLUMN origin_execution_id INTEGER "
-        "REFERENCES executions(id) ON DELETE SET NULL",
+        ("ALTER TABLE files ADD COLUMN origin_execution_id INTEGER "
+         "REFERENCES executions(id) ON DELETE SET NULL"),
         "ALTER TABLE files ADD COLUMN origin_reason TEXT",
         "ALTER TABLE executions ADD COLUMN ordinal INTEGER",  # call order in its transcript
         "ALTER TABLE versions ADD COLUMN agent TEXT",         # coding agent, e.g. claude-code

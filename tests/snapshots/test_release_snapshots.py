@@ -14,14 +14,14 @@ from textual.pilot import Pilot
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "importer"))
 
-from minirelease import build_release  # noqa: E402
+from minirelease import build_release
 
-from mlrtui.config import load_settings  # noqa: E402
-from mlrtui.importer import import_corpus  # noqa: E402
-from mlrtui.judge.flags import list_flags  # noqa: E402
-from mlrtui.store import Store  # noqa: E402
-from mlrtui.ui.app import MlrtuiApp, make_app  # noqa: E402
-from mlrtui.ui.screens.flags import FlagEvidenceScreen  # noqa: E402
+from mlrtui.config import load_settings
+from mlrtui.importer import import_corpus
+from mlrtui.judge.flags import list_flags
+from mlrtui.store import Store
+from mlrtui.ui.app import MlrtuiApp, make_app
+from mlrtui.ui.screens.flags import FlagEvidenceScreen
 
 SHOTS = {
     "test_imported_flag_evidence": "flag-evidence-imported",

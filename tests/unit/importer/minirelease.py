@@ -22,9 +22,10 @@ def tiny_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with these lines in Helvetica (pypdf reads its text back)."""
     text = " T* ".join(f"({line}) Tj" for line in lines)
     stream = f"BT /F1 12 Tf 72 720 Td 14 TL {text} ET".encode()
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>")
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            page,
             b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out, offsets = b"%PDF-1.4\n", []

@@ -115,7 +115,7 @@ def test_end2end_claude_layout_and_approximate_evidence(imported) -> None:
 
 
 def test_human_labels_and_judges_versus_humans(imported) -> None:
-    store, root, summary = imported
+    store, _, summary = imported
     labels = store.query("SELECT system, run_id, type, label FROM hallucination_labels")
     assert len(labels) == 8 and all(r["run_id"] is not None for r in labels)
     lines = summary.problem_lines()
@@ -135,16 +135,17 @@ def test_human_labels_and_judges_versus_humans(imported) -> None:
 def test_kappa_values() -> None:
     assert kappa(5, 0, 0, 5)[0] == pytest.approx(1.0)
     assert kappa(2, 3, 3, 2)[0] == pytest.approx(-0.2)
-    assert kappa(4, 0, 0, 0) == (None, "undefined: both sides gave a single answer, chance "
-                                        "agreement is total")
+    note = "undefined: both sides gave a single answer, chance agreement is total"
+    assert kappa(4, 0, 0, 0) == (None, note)
 
 
 def test_unknown_folders_and_absent_targets_are_one_line_each(imported) -> None:
     _, _, summary = imported
     lines = summary.problem_lines()
     mystery = [line for line in lines if "mystery_outputs" in line]
-    assert mystery == ["agent_results/mystery_outputs: unknown kind of folder in agent_results; "
-                       "not imported"]
+    expected = ("agent_results/mystery_outputs: unknown kind of folder in agent_results; "
+                "not imported")
+    assert mystery == [expected]
     absent = [line for line in lines if "end2end_zeta-9" in line]
     assert len(absent) == 1 and "kept unlinked" in absent[0]
 
