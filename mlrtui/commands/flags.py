@@ -63,12 +63,16 @@ def handle_list(ctx: Context, args: argparse.Namespace) -> int:
                                                    run_id=args.run, source=args.source,
                                                    task_id=args.task), limit=args.limit)
     if args.json:
-        emit_lines(f.model_dump() for f in found)
+        emit_lines({"id": f.id, "run": f.run_id, "version": f.version_id, "type": f.type,
+                    "source": f.source, "status": f.status, "linked": f.linked,
+                    "task": f.task_id, "stage": f.stage, "review": f.review_id,
+                    "description": f.description, "evidence": f.evidence, "note": f.note}
+                   for f in found)
         return 0
     columns = [Col("id", numeric=True), Col("status", no_wrap=True),
                Col("type", no_wrap=True), Col("task / model, run, judge", min_width=14),
                Col("description", min_width=20, prose=True)]
-    rows = [[str(f.id), f.status, SHORT_TYPES.get(f.type, f.type),
+    rows = [[str(f.id), f.status if f.linked else f"{f.status}\nunlinked", SHORT_TYPES.get(f.type, f.type),
              f"{f.task_id or '-'} / {f.target_model or '-'}\nrun {f.run_id or '-'}, {f.source}",
              f.description[:160]] for f in found]
     used = [t for t in SHORT_TYPES if any(f.type == t for f in found)]
@@ -92,8 +96,8 @@ def handle_show(ctx: Context, args: argparse.Namespace) -> int:
     print(safe(f"evidence: {flag.evidence}"))
     if flag.note:
         print(safe(f"note: {flag.note}"))
+    print(safe(f"where: {where.where}"))
     if where.line is None:
-        print("(evidence not found verbatim in the flagged version)")
         return 0
     lines = where.text.splitlines()
     lo, hi = max(0, where.line - 4), min(len(lines), where.line + 3)

@@ -63,6 +63,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json(dg)
     dg.set_defaults(handler=handle_disagreements)
 
+    ha = command_parser(s, "hallucination",
+                        "judges vs humans on hallucination: per run and type, and kappa",
+                        "mlrtui stats hallucination", "mlrtui stats hallucination --json")
+    add_json(ha)
+    ha.set_defaults(handler=handle_hallucination)
+
     hu = command_parser(s, "human", "record your own (blind) scores of a version",
                         "mlrtui stats human 42 Novelty=6 Overall=5 --reviewer ada")
     hu.add_argument("version", type=int, help="version id")
@@ -203,4 +209,43 @@ def handle_human(ctx: Context, args: argparse.Namespace) -> int:
     except HumanScoreError as exc:
         raise Fatal(str(exc)) from None
     print(f"saved {len(ids)} score(s) of version {args.version} by {args.reviewer}")
+    return 0
+
+
+def handle_hallucination(ctx: Context, args: argparse.Namespace) -> int:
+    from mlrtui.scores.hallucination import report
+
+    rep = report(ctx.store)
+    if _json_or_nothing(args, rep.model_dump(), None if rep.rows else
+                        f"no hallucination reviews or human labels in {ctx.store.path}"):
+        return 0
+    console = Console()
+    short = {j: f"J{i}" for i, j in enumerate(rep.judges, 1)}
+    columns = [Col("task", min_width=12), Col("system", min_width=8), Col("type", no_wrap=True),
+               Col("human"), *[Col(j, short[j], j) for j in rep.judges]]
+    print_table(console, columns, [
+        [r.task_id or "-", r.system, r.type, (r.human or "-").replace("_", " "),
+         *[r.judges[j] or "-" for j in rep.judges]] for r in rep.rows],
+        title=f"hallucination verdicts per run and type ({rep.labels} human labels, "
+              f"{rep.unlinked_labels} of them on runs not in the database)")
+    kinds = {"nonexistent_citation": "citation", "hallucinated_methodology": "method",
+             "math_error": "math", "faked_results": "results"}
+    columns = [Col("type", no_wrap=True), Col("judge", no_wrap=True), Col("n", numeric=True),
+               Col("yes/yes", "yy", "human yes, judge yes", numeric=True),
+               Col("yes/no", "yn", "human yes, judge no", numeric=True),
+               Col("no/yes", "ny", "human no, judge yes", numeric=True),
+               Col("no/no", "nn", "human no, judge no", numeric=True),
+               Col("not sure", "ns", "human not sure (left out)", numeric=True),
+               Col("agree", numeric=True), Col("kappa", no_wrap=True)]
+    notes = sorted({a.kappa_note for a in rep.agreement if a.kappa_note})
+    print_table(console, columns, [
+        [kinds.get(a.type, a.type), short[a.judge], str(a.n), str(a.both_yes), str(a.human_yes_judge_no),
+         str(a.human_no_judge_yes), str(a.both_no), str(a.not_sure), _num(a.agreement),
+         _num(a.kappa, "{:.2f}") if a.kappa is not None else "undefined"]
+        for a in rep.agreement],
+        title="agreement with the human labels per type (Cohen's kappa where defined)",
+        notes=[", ".join(f"{short[j]} = {j}" for j in rep.judges)]
+        + [f"kappa {n}" for n in notes])
+    for r in rep.rates:
+        print(f"{r.judge}: flagged {r.flagged} of the {r.reviewed} papers it checked")
     return 0

@@ -14,9 +14,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from mlrtui.importer import agentwork
 from mlrtui.importer.agentlog import TaskLog, seconds_between, transcript_span
 from mlrtui.importer.context import PREFIX, ImportContext
-from mlrtui.importer.files import MAX_INLINE_BYTES, file_kind, hash_file
+from mlrtui.importer.files import MAX_INLINE_BYTES, file_kind, hash_file, listing
+from mlrtui.importer.hallucination import PREFIX as HALLU
+from mlrtui.importer.hallucination import add_hallucination_review
 from mlrtui.importer.reviews import AGENT_MODELS
 from mlrtui.importer.stepwise import add_run, add_version
 from mlrtui.importer.textio import decode, load_json, read_bytes, read_markdown
@@ -69,10 +72,58 @@ def _import_run(ctx: ImportContext, run_dir: Path, agent: str, log: TaskLog,
         ctx.problem(run_dir, "backbone model not found in the batch log; recorded as 'unknown'")
         backbone = "unknown"
     model = ctx.model(backbone)
+    found = agentwork.find_transcript(run_dir)
+    if found is not None and found[1] == "claude-code":   # the Claude Code layout
+        run, versions = _claude_layout(ctx, run_dir, found[0], log, backbone, model)
+        _batch_execution(ctx, run, run_dir, versions, log, batch_log)
+        return
     run = add_run(ctx, f"{PREFIX}run:{run_dir.parent.name}/{task}", task, "end-to-end",
                   model, backbone, agent, folder=run_dir)
     transcript = run_dir / f"{agent.split('-')[0]}_log.log"
     coder = _coder_model(ctx, transcript) or backbone
+    versions = _stage_versions(ctx, run, run_dir, log, backbone, coder, agent)
+    _expected(ctx, run_dir)
+    execution = _executions(ctx, run, run_dir, transcript, versions, log, batch_log, agent)
+    _files(ctx, run, run_dir, execution)
+    _usage(ctx, run, run_dir, versions, log, backbone)
+    _hallucination_reviews(ctx, run, run_dir, versions.get("paper"), model)
+
+
+def _claude_layout(ctx: ImportContext, run_dir: Path, transcript: Path, log: TaskLog,
+                   backbone: str, model: str) -> tuple[int, dict[str, int]]:
+    """MLR agent stages by the backbone, experiment by Claude Code: per-call executions, file
+    origins and the agent's reported cost from claude_output.json."""
+    t = agentwork.parse(ctx, transcript, "claude-code")
+    coder = (t.model if t is not None else None) or "unknown"
+    run = add_run(ctx, f"{PREFIX}run:{run_dir.parent.name}/{run_dir.name}", run_dir.name,
+                  "end-to-end", model, backbone, "claude-code")
+    versions = _stage_versions(ctx, run, run_dir, log, backbone, coder, "claude-code")
+    _expected(ctx, run_dir)
+    skip = {name for _, name in STAGE_FILES} | {p.name for p in listing(run_dir, HALLU)}
+    agentwork.import_agent_work(ctx, run, versions.get("experiment"), run_dir.name, run_dir,
+                                skip, t)
+    _usage(ctx, run, run_dir, versions, log, backbone)
+    _hallucination_reviews(ctx, run, run_dir, versions.get("paper"), model)
+    return run, versions
+
+
+def _expected(ctx: ImportContext, run_dir: Path) -> None:
+    for name in EXPECTED:
+        if not (run_dir / name).exists():
+            what = "log" if name.endswith("log.txt") else "token usage file"
+            ctx.problem(run_dir / name, f"missing {what}")
+
+
+def _hallucination_reviews(ctx: ImportContext, run: int, run_dir: Path, paper: int | None,
+                           model: str) -> None:
+    for path in listing(run_dir, HALLU, ".json"):
+        ctx.summary.see("hallucination reviews")
+        add_hallucination_review(ctx, path, task=run_dir.name, target=model, run_id=run,
+                                 version_id=paper)
+
+
+def _stage_versions(ctx: ImportContext, run: int, run_dir: Path, log: TaskLog, backbone: str,
+                    coder: str, agent: str | None = None) -> dict[str, int]:
     versions: dict[str, int] = {}
     for stage, name in STAGE_FILES:
         path = run_dir / name
@@ -82,14 +133,9 @@ def _import_run(ctx: ImportContext, run_dir: Path, agent: str, log: TaskLog,
         original = {"literature": log.literature_model, "experiment": coder}.get(stage, backbone)
         author = ctx.model(original) if original else "unknown"
         versions[stage] = add_version(ctx, run, stage, path, text, author, original,
-                                      [versions.get(s) for s in LINEAGE[stage]])
-    for name in EXPECTED:
-        if not (run_dir / name).exists():
-            what = "log" if name.endswith("log.txt") else "token usage file"
-            ctx.problem(run_dir / name, f"missing {what}")
-    execution = _executions(ctx, run, run_dir, transcript, versions, log, batch_log, agent)
-    _files(ctx, run, run_dir, execution)
-    _usage(ctx, run, run_dir, versions, log, backbone)
+                                      [versions.get(s) for s in LINEAGE[stage]],
+                                      agent=agent if stage == "experiment" else None)
+    return versions
 
 
 def _coder_model(ctx: ImportContext, transcript: Path) -> str | None:
@@ -124,6 +170,13 @@ def _executions(ctx: ImportContext, run: int, run_dir: Path, transcript: Path,
             "cwd": None, "exit_code": None, "status": "ok", "reason": None,
             "duration_s": seconds_between(first, last), "stdout": _cap(text), "stderr": "",
             "started_at": first or ctx.stamp, "import_key": ctx.key(transcript)})
+    _batch_execution(ctx, run, run_dir, versions, log, batch_log)
+    return execution
+
+
+def _batch_execution(ctx: ImportContext, run: int, run_dir: Path, versions: dict[str, int],
+                     log: TaskLog, batch_log: Path) -> None:
+    """The task's lines of the MLR agent's batch log, as one execution of the pipeline."""
     if log.lines:
         ctx.keyed("executions", {
             "run_id": run, "version_id": versions.get("paper"), "executor": "imported",
@@ -134,7 +187,6 @@ def _executions(ctx: ImportContext, run: int, run_dir: Path, transcript: Path,
             "stdout": _cap("\n".join(log.lines) + "\n"), "stderr": "",
             "started_at": log.first or ctx.stamp,
             "import_key": ctx.key(batch_log, f"#{run_dir.name}")})
-    return execution
 
 
 def _files(ctx: ImportContext, run: int, run_dir: Path, execution: int | None) -> None:
@@ -142,7 +194,7 @@ def _files(ctx: ImportContext, run: int, run_dir: Path, execution: int | None) -
     rows = []
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(run_dir).as_posix()
-        if rel in skip:
+        if rel in skip or rel.startswith(HALLU):
             continue
         ctx.summary.see("end-to-end files")
         kind = file_kind(rel)

@@ -16,12 +16,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mlrtui.importer import end2end, human, reviews, stepwise
+from mlrtui.importer import aiscientist, end2end, human, labels, reviews, stepwise, writeups
 from mlrtui.importer.agentlog import parse_batch_log
 from mlrtui.importer.batch import fast_writes
 from mlrtui.importer.context import ImportContext
 from mlrtui.importer.summary import ImportSummary
 from mlrtui.importer.textio import read_text
+from mlrtui.importer.walk import unknown_entries
 from mlrtui.kernel.progress import NullProgress, ProgressSink
 from mlrtui.store.db import Store, StoreError, now
 from mlrtui.store.tasks import load_task_dir
@@ -76,6 +77,18 @@ def _end2end_units(ctx: ImportContext) -> list[Unit]:
     return units
 
 
+def _writeup_units(ctx: ImportContext) -> list[Unit]:
+    """experiments_and_writeups/<agent>/<task>/ and ai_scientist_v2_papers/<model>/<task>/."""
+    units: list[Unit] = []
+    for agent_dir in _subdirs(ctx.root / writeups.WRITEUPS_DIR):
+        units += [(ctx.rel(d), lambda d=d: writeups.import_writeup_run(ctx, d))
+                  for d in _subdirs(agent_dir)]
+    for model_dir in _subdirs(ctx.root / aiscientist.AI_SCIENTIST_DIR):
+        units += [(ctx.rel(d), lambda d=d: aiscientist.import_ai_scientist_run(ctx, d))
+                  for d in _subdirs(model_dir)]
+    return units
+
+
 def _review_units(ctx: ImportContext) -> list[Unit]:
     units: list[Unit] = []
     for judge_dir in _subdirs(ctx.root / "agent_reviews"):
@@ -96,7 +109,8 @@ def _human_units(ctx: ImportContext) -> list[Unit]:
     folder = ctx.root / human.HUMAN_DIR
     handlers = {"human_review.csv": human.import_human_reviews,
                 "llm_judge.csv": human.import_judge_table,
-                "merge_data.csv": human.count_merge_table}
+                "merge_data.csv": human.count_merge_table,
+                labels.LABELS_FILE: labels.import_labels}
     units: list[Unit] = []
     for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
         fn = handlers.get(path.name)
@@ -126,7 +140,10 @@ def import_corpus(store: Store, path: Path, progress: ProgressSink | None = None
     units: list[Unit] = [("tasks", lambda: _task_unit(ctx))]
     units += [(f"stepwise {d.name}", lambda d=d: stepwise.import_stepwise_task(ctx, d))
               for d in _subdirs(root / stepwise.STEPWISE_DIR)]
-    units += _end2end_units(ctx) + _review_units(ctx) + _human_units(ctx)
+    units += (_end2end_units(ctx) + _writeup_units(ctx) + _review_units(ctx)
+              + _human_units(ctx))
+    for entry, message in unknown_entries(root):
+        ctx.problem(entry, message)
     sink.start(len(units), f"Importing {root.name}")
     try:
         with fast_writes(store), ctx.batches.grouped():
@@ -136,6 +153,9 @@ def import_corpus(store: Store, path: Path, progress: ProgressSink | None = None
         raise
     if not summary.stopped:
         _coverage(ctx)
+        for kind, n in list(summary.seen.items()):
+            if kind.startswith(reviews.ABSENT):
+                ctx.problem("agent_reviews", f"{n} {kind.replace(':', ' in')}; kept unlinked")
     summary.elapsed_s = round(time.perf_counter() - started, 3)
     _finish(store, summary)
     sink.finish()

@@ -41,12 +41,15 @@ def add_run(ctx: ImportContext, key: str, task: str, mode: str, model: str,
 
 def add_version(ctx: ImportContext, run_id: int, stage: str, path: Path, text: str,
                 author: str, original: str | None, inputs: list[int] = (),
-                note: str | None = None) -> int:
-    """A stage output; it becomes the stage head unless the run already has one."""
-    vid = ctx.keyed("versions", {
-        "run_id": run_id, "stage": stage, "text": text, "author": author,
-        "author_original": original, "stale": 0, "note": note, "content_hash": sha(text),
-        "import_key": ctx.key(path), "created_at": ctx.stamp})
+                note: str | None = None, agent: str | None = None) -> int:
+    """A stage output; it becomes the stage head unless the run already has one. agent: the
+    coding agent that produced it, when one did (its model is the author)."""
+    row = {"run_id": run_id, "stage": stage, "text": text, "author": author,
+           "author_original": original, "stale": 0, "note": note, "content_hash": sha(text),
+           "import_key": ctx.key(path), "created_at": ctx.stamp}
+    if agent is not None:
+        row["agent"] = agent
+    vid = ctx.keyed("versions", row)
     ctx.many("version_inputs", ("version_id", "input_version_id"),
              [(vid, i) for i in inputs if i is not None])
     ctx.many("stage_heads", ("run_id", "stage", "version_id"), [(run_id, stage, vid)])

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 # Kinds whose rows count as "added" in the summary, in display order.
 KINDS = ["tasks", "model_aliases", "runs", "versions", "version_inputs", "stage_heads", "files",
-         "executions", "llm_calls", "reviews", "review_scores", "flags", "human_scores"]
+         "executions", "llm_calls", "reviews", "review_scores", "flags", "human_scores",
+         "hallucination_labels"]
 
 
 @dataclass

@@ -3,6 +3,9 @@
 Every finding of a hallucination review, and every positive hallucination verdict of an
 experiment review, becomes a flag on the judged version. A person confirms or dismisses it
 with a note; a judge's precision is confirmed / decided over the flags it raised.
+
+A flag whose target version is missing (never imported, or deleted) is *unlinked*: nobody can
+check its evidence, so it cannot be confirmed or dismissed and precision leaves it out.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
+from mlrtui.judge.locate import locate
 from mlrtui.store.db import Store, now
 
 if TYPE_CHECKING:
@@ -40,6 +44,7 @@ class Flag(BaseModel):
     note: str | None
     decided_at: str | None
     created_at: str
+    linked: bool = True                 # False: the flagged version is missing
 
 
 class FlagFilter(BaseModel):
@@ -75,7 +80,8 @@ def flags_from_reply(store: Store, review_id: int, reply: CheckedReply, *, sourc
     return len(findings)
 
 
-_SELECT = ("SELECT f.*, r.task_id, r.model AS target_model, v.stage FROM flags f "
+_SELECT = ("SELECT f.*, r.task_id, r.model AS target_model, v.stage, "
+           "v.id IS NOT NULL AS linked FROM flags f "
            "LEFT JOIN runs r ON r.id = f.run_id LEFT JOIN versions v ON v.id = f.version_id")
 
 
@@ -105,7 +111,10 @@ def decide(store: Store, flag_id: int, status: Status, note: str | None = None) 
     """Confirm, dismiss or reopen a flag; the note is kept, the time recorded."""
     if status not in STATUSES:
         raise FlagError(f"unknown status {status!r} (use {', '.join(STATUSES)})")
-    get_flag(store, flag_id)
+    flag = get_flag(store, flag_id)
+    if not flag.linked and status != "open":
+        raise FlagError(f"flag {flag_id} is unlinked (the version it is about is missing); "
+                        "it cannot be confirmed or dismissed")
     with store.transaction():
         store.db.execute("UPDATE flags SET status = ?, note = ?, decided_at = ? WHERE id = ?",
                          [status, (note or "").strip() or None,
@@ -122,12 +131,12 @@ def dismiss(store: Store, flag_id: int, note: str | None = None) -> Flag:
 
 
 def precision(store: Store) -> list[JudgePrecision]:
-    """Per source judge: confirmed / decided over the flags it raised."""
+    """Per source judge: confirmed / decided over the linked flags it raised."""
     out = []
     for r in store.query(
-            "SELECT source, COUNT(*) AS n, SUM(status = 'confirmed') AS c, "
-            "SUM(status = 'dismissed') AS d, SUM(status = 'open') AS o FROM flags "
-            "GROUP BY source ORDER BY source"):
+            "SELECT f.source, COUNT(*) AS n, SUM(f.status = 'confirmed') AS c, "
+            "SUM(f.status = 'dismissed') AS d, SUM(f.status = 'open') AS o FROM flags f "
+            "JOIN versions v ON v.id = f.version_id GROUP BY f.source ORDER BY f.source"):
         decided = r["c"] + r["d"]
         out.append(JudgePrecision(source=r["source"], flags=r["n"], confirmed=r["c"],
                                   dismissed=r["d"], open=r["o"],
@@ -141,6 +150,21 @@ class EvidenceContext(BaseModel):
     start: int | None                   # character span of the evidence, None if not found
     end: int | None
     line: int | None                    # 1-based line of the evidence
+    approximate: bool = False           # the closest passage, not the quote verbatim
+    share: float | None = None          # share of the quote's words in that passage
+    linked: bool = True
+
+    @property
+    def where(self) -> str:
+        """One line saying what was found, for the screen and the CLI."""
+        if not self.linked:
+            return "unlinked: the flagged version is missing"
+        if self.line is None:
+            return "the evidence was not found verbatim in this text, nor a close passage"
+        if self.approximate:
+            return (f"closest passage at line {self.line} (approximate: "
+                    f"{self.share:.0%} of the quote's words)")
+        return f"evidence at line {self.line}"
 
 
 def evidence_context(store: Store, flag_id: int) -> EvidenceContext:
@@ -148,38 +172,12 @@ def evidence_context(store: Store, flag_id: int) -> EvidenceContext:
     text = ""
     if flag.version_id is not None:
         text = store.scalar("SELECT text FROM versions WHERE id = ?", [flag.version_id]) or ""
-    start = _locate(text, flag.evidence)
-    if start is None:
-        return EvidenceContext(text=text, start=None, end=None, line=None)
-    end = start + len(flag.evidence.strip().strip('"'))
-    return EvidenceContext(text=text, start=start, end=min(end, len(text)),
-                           line=text.count("\n", 0, start) + 1)
-
-
-def _locate(text: str, evidence: str) -> int | None:
-    """Where a quoted piece of evidence sits in the text: exact, then case- and
-    whitespace-insensitive on its first 60 characters."""
-    needle = evidence.strip().strip('"').strip()
-    if not needle or not text:
-        return None
-    at = text.find(needle)
-    if at >= 0:
-        return at
-    squeezed, index, prev_space = [], [], True
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not prev_space:
-                squeezed.append(" ")
-                index.append(i)
-            prev_space = True
-            continue
-        for low in ch.lower():
-            squeezed.append(low)
-            index.append(i)
-        prev_space = False
-    probe = " ".join(needle.lower().split())[:60]
-    at = "".join(squeezed).find(probe)
-    return index[at] if at >= 0 else None
+    found = locate(text, flag.evidence)
+    if found is None:
+        return EvidenceContext(text=text, start=None, end=None, line=None, linked=flag.linked)
+    return EvidenceContext(text=text, start=found.start, end=found.end,
+                           line=text.count("\n", 0, found.start) + 1,
+                           approximate=not found.exact, share=found.share, linked=flag.linked)
 
 
 class NewFlag(BaseModel):

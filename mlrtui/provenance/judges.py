@@ -3,8 +3,8 @@
 A judge's verdict comes from its reviews linked to the run (or one of its versions) at the
 stages that assess hallucination: a hallucination flag raised from the review means "flagged",
 a review whose parsed reply says `hallucination: false` means "not flagged", and a review that
-does not assess it (null) says nothing. Human labels come from a `human_hallucination` table when
-the database has one.
+does not assess it (null) says nothing. Human labels come from the `hallucination_labels` table
+(the release's human hallucination check).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from mlrtui.store.db import Store
 
 STAGES = ("hallucination", "experiment", "overall", "writeup")
-_LABEL_COLUMNS = ("has_hallucination", "hallucination", "label", "flagged", "verdict")
 
 
 @dataclass
@@ -64,22 +63,17 @@ def _said(parsed: str | None) -> bool | None:
 
 
 def human_labels(store: Store, run_id: int) -> list[HumanLabel]:
-    """Rows of `human_hallucination` about this run, if that table exists (else none)."""
-    if not store.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                        "AND name = 'human_hallucination'"):
-        return []
-    cols = [r["name"] for r in store.query(
-        "SELECT name FROM pragma_table_info('human_hallucination')")]
-    label = next((c for c in _LABEL_COLUMNS if c in cols), None)
-    if "run_id" not in cols or label is None:
-        return []
-    who = next((c for c in ("reviewer", "annotator", "source") if c in cols), None)
-    rows = store.query(f"SELECT [{label}] AS flagged" + (f", [{who}] AS who" if who else "")
-                       + " FROM human_hallucination WHERE run_id = ?", [run_id])
-    return [HumanLabel(str(r.get("who") or "human"), _truthy(r["flagged"])) for r in rows]
-
-
-def _truthy(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "y", "hallucination")
-    return bool(value)
+    """The human hallucination labels of this run (`hallucination_labels`, from the release's
+    hallucination check): per labeller, whether results were judged faked — the type this
+    check is about — else whether any type was labelled yes. "Not sure" is no label."""
+    rows = store.query(
+        "SELECT labeller, type, label FROM hallucination_labels WHERE run_id = ? "
+        "AND label != 'not_sure'", [run_id])
+    by_who: dict[str, dict[str, bool]] = {}
+    for r in rows:
+        by_who.setdefault(r["labeller"] or "human", {})[r["type"]] = r["label"] == "yes"
+    out = []
+    for who, types in by_who.items():
+        flagged = types["faked_results"] if "faked_results" in types else any(types.values())
+        out.append(HumanLabel(who, flagged))
+    return out

@@ -424,6 +424,31 @@ def m0009_provenance(db: Database) -> None:
     db.execute("ALTER TABLE flags ADD COLUMN severity TEXT")   # low | medium | high; judges: NULL
 
 
+@migrations()
+def m0010_release_provenance(db: Database) -> None:
+    """The whole MLR-Bench release: a transcript call's position, the coding agent that wrote a
+    version, and the human hallucination labels per run and type (file origins: m0004)."""
+    for statement in (
+        "ALTER TABLE executions ADD COLUMN ordinal INTEGER",  # call order in its transcript
+        "ALTER TABLE versions ADD COLUMN agent TEXT",         # coding agent, e.g. claude-code
+        """CREATE TABLE hallucination_labels (
+            id INTEGER PRIMARY KEY,
+            system TEXT NOT NULL,              -- as labelled, e.g. 'AI Scientist V2'
+            task_id TEXT,
+            run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+            version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+            type TEXT NOT NULL,                -- a flag type, e.g. faked_results
+            label TEXT NOT NULL CHECK (label IN ('yes', 'no', 'not_sure')),
+            labeller TEXT NOT NULL DEFAULT 'human',
+            source TEXT NOT NULL DEFAULT 'corpus',
+            import_key TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX hallucination_labels_run ON hallucination_labels(run_id, type)",
+    ):
+        db.execute(statement)
+
+
 def known_names() -> list[str]:
     """Names of every migration this build knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -44,7 +44,9 @@ def flag_text(f: Flag) -> str:
     """Markup: the flag's description, evidence and decision."""
     lines = [(f"[b]flag {f.id}[/b] · {type_label(f.type)} · [b]{f.status}[/b] · raised by "
               f"{escape(f.source)} on {escape(f.task_id or '?')} / "
-              f"{escape(f.target_model or '?')} ({f.stage or '?'} version {f.version_id})"),
+              f"{escape(f.target_model or '?')} "
+              + (f"({f.stage or '?'} version {f.version_id})" if f.linked
+                 else "([b]unlinked[/b]: the flagged version is missing)")),
              f"[b]description[/b] {escape(f.description) or '–'}",
              f"[b]evidence[/b] {escape(f.evidence) or '–'}"]
     if f.note or f.decided_at:
@@ -72,7 +74,8 @@ def ask_and_decide(screen: AppScreen, flag: Flag, status: Status) -> None:
 
 
 def can_decide(flag: Flag | None, status: str) -> bool:
-    return flag is not None and flag.status != status
+    """An unlinked flag (its version is missing) can only stay open."""
+    return flag is not None and flag.status != status and (flag.linked or status == "open")
 
 
 class FlagsScreen(AppScreen):
@@ -186,8 +189,7 @@ text). `c` confirms, `d` dismisses, `o` reopens the flag, each with a note. `esc
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(flag_text(self.flag), id="evidence-meta")
-        found = (f"evidence at line {self.where.line}" if self.where.line is not None
-                 else "the evidence was not found verbatim in this text")
+        found = self.where.where
         yield Label(f"{self.flag.stage or 'version'} #{self.flag.version_id} · {found}",
                     id="evidence-where", classes="section-title")
         yield TextArea(self.where.text, read_only=True, soft_wrap=True,

@@ -20,7 +20,10 @@ from textual.widgets import Footer, Header, Label, TabbedContent, TabPane
 from mlrtui.kernel.vocab import REVIEW_STAGES
 from mlrtui.scores import agreement as agr
 from mlrtui.scores.aggregate import Leaderboard, distribution, judge_pairs, leaderboard
+from mlrtui.scores.hallucination import HallucinationReport
+from mlrtui.scores.hallucination import report as hallucination_report
 from mlrtui.ui.screens.base import TabbedScreen
+from mlrtui.ui.widgets.flagviews import HallucinationView
 from mlrtui.ui.widgets.scoretable import short
 from mlrtui.ui.widgets.statsplots import DistributionGrid, JudgeScatter
 from mlrtui.ui.widgets.statsviews import AgreementView, StatsTable, fill_board, fill_judges
@@ -60,6 +63,8 @@ dimension with the spread between judges. `2` the distribution of each model's s
 `3` one judge's scores against another's on the same items, `4` agreement: per dimension the
 absolute differences between two humans scoring the same item versus between a human and the
 judges' mean, compared with a two-sided Mann-Whitney U test, and how repeated human rows count.
+`5` hallucination: per run and type the human label beside each judge's verdict, and per type
+how often each judge agrees with the humans (counts, Cohen's kappa or "undefined").
 
 `s` switches the stage, `d` the dimension, `v` the pair of judges; `a` the human scores used
 (imported experts *corpus*, your blind scores *user*, or *all*), `p` the duplicate policy.
@@ -74,6 +79,8 @@ judges' mean, compared with a two-sided Mann-Whitney U test, and how repeated hu
                 tooltip="One judge's scores against another's"),
         Binding("4", "tab('tab-agree')", "Agreement", show=False, id="stats.agree",
                 tooltip="Human vs judge agreement (Mann-Whitney U)"),
+        Binding("5", "tab('tab-hallu')", "Hallucination", show=False, id="stats.hallu",
+                tooltip="Judges vs humans on hallucination, per run and type"),
         Binding("s", "stage", "Stage", id="stats.stage", tooltip="Next review stage"),
         Binding("d", "dimension", "Dimension", id="stats.dimension",
                 tooltip="Next dimension (distributions, judges, per-judge table)"),
@@ -108,6 +115,8 @@ judges' mean, compared with a two-sided Mann-Whitney U test, and how repeated hu
                 yield JudgeScatter(id="stats-scatter")
             with TabPane("Agreement", id="tab-agree"):
                 yield AgreementView(id="stats-agree")
+            with TabPane("Hallucination", id="tab-hallu"):
+                yield HallucinationView(id="stats-hallu")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -116,12 +125,13 @@ judges' mean, compared with a two-sided Mann-Whitney U test, and how repeated hu
     def refresh_data(self) -> None:
         self.load_stage()
         self.load_agreement()
+        self.load_hallucination()
 
     def _bar(self) -> None:
         pair = " vs ".join(short(j, 18) for j in self.pair) if self.pair else "–"
         self.query_one("#stats-bar", Label).update(
             f"[b]{self.stage}[/b] (s) · [b]{self.dimension}[/b] (d) · {pair} (v) · humans "
-            f"[b]{self.source}[/b] (a) · duplicates [b]{self.policy}[/b] (p) · tabs 1-4")
+            f"[b]{self.source}[/b] (a) · duplicates [b]{self.policy}[/b] (p) · tabs 1-5")
 
     # -- loading (thread workers) ------------------------------------------------------------
     @work(thread=True, exclusive=True, group="stats-stage", exit_on_error=False,
@@ -149,6 +159,15 @@ judges' mean, compared with a two-sided Mann-Whitney U test, and how repeated hu
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self._show_agreement, report)
+
+    @work(thread=True, exclusive=True, group="stats-hallu", exit_on_error=False,
+          description="Stats: hallucination, judges vs humans")
+    def load_hallucination(self) -> None:
+        rep = hallucination_report(self.store)
+        self.app.call_from_thread(self._show_hallucination, rep)
+
+    def _show_hallucination(self, rep: HallucinationReport) -> None:
+        self.query_one(HallucinationView).show(rep)
 
     def _show_agreement(self, report: agr.AgreementReport) -> None:
         self.query_one(AgreementView).show(report)

@@ -6,12 +6,13 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Label, Select
+from textual.widgets import DataTable, Label, Select, Static
 
 from mlrtui.judge.flags import STATUSES, Flag, FlagFilter, JudgePrecision
 from mlrtui.judge.reply import FLAG_TYPES
+from mlrtui.scores.hallucination import HallucinationReport
 from mlrtui.ui.widgets.keytable import KeyTable
 from mlrtui.ui.widgets.scoretable import short
 
@@ -99,7 +100,8 @@ class FlagTable(KeyTable):
         colours = {"open": theme.warning or "yellow", "confirmed": theme.error or "red",
                    "dismissed": "dim"}
         for f in flags:
-            self.add_row(str(f.id), Text(f.status, style=colours.get(f.status, "")),
+            status = f.status if f.linked else f"{f.status}·unlinked"
+            self.add_row(str(f.id), Text(status, style=colours.get(f.status, "")),
                          type_label(f.type), Text(short(f.task_id or "–", 22)),
                          Text(short(f.target_model or "–", 14)), str(f.run_id or "–"),
                          Text(short(f.source, 14)), Text(one_line(f.description, 22)),
@@ -135,3 +137,52 @@ class PrecisionTable(DataTable):
                                            (r.flags, r.confirmed, r.dismissed, r.open)),
                          Text("–" if r.precision is None else f"{r.precision:.2f}",
                               justify="right"), key=r.source)
+
+
+class HallucinationView(Vertical):
+    """Judges vs humans on hallucination: per run and type the human label beside each judge's
+    verdict, then agreement per type (counts and Cohen's kappa, 'undefined' where it is)."""
+
+    DEFAULT_CSS = """
+    HallucinationView { height: 1fr; }
+    HallucinationView #hallu-rows { height: 1fr; }
+    HallucinationView #hallu-agree { height: auto; max-height: 12; }
+    HallucinationView #hallu-rates { height: auto; color: $text-muted; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="hallu-title", classes="section-title")
+        yield DataTable(id="hallu-rows", cursor_type="row", zebra_stripes=True)
+        yield Label("Agreement with the human labels per type", classes="section-title")
+        yield DataTable(id="hallu-agree", cursor_type="none", zebra_stripes=True)
+        yield Static("", id="hallu-rates")
+
+    def show(self, rep: HallucinationReport) -> None:
+        self.query_one("#hallu-title", Label).update(
+            f"Hallucination: {len({(r.system, r.task_id) for r in rep.rows})} run(s), "
+            f"{rep.labels} human label(s) ({rep.unlinked_labels} on runs not in the database), "
+            f"{len(rep.judges)} judge(s)")
+        rows = self.query_one("#hallu-rows", DataTable)
+        rows.clear(columns=True)
+        rows.add_columns("task", "system", "type", "human", *[short(j, 16) for j in rep.judges])
+        for n, r in enumerate(rep.rows):
+            rows.add_row(Text(r.task_id or "–"), Text(short(r.system, 16)), type_label(r.type),
+                         Text((r.human or "–").replace("_", " ")),
+                         *[Text(r.judges[j] or "–") for j in rep.judges], key=str(n))
+        agree = self.query_one("#hallu-agree", DataTable)
+        agree.clear(columns=True)
+        agree.add_columns("type", "judge", "n", "yes/yes", "yes/no", "no/yes", "no/no",
+                          "not sure", "agree", "kappa")
+        for a in rep.agreement:
+            agree.add_row(type_label(a.type), Text(short(a.judge, 18)),
+                          *(Text(str(v), justify="right") for v in
+                            (a.n, a.both_yes, a.human_yes_judge_no, a.human_no_judge_yes,
+                             a.both_no, a.not_sure)),
+                          Text("–" if a.agreement is None else f"{a.agreement:.2f}"),
+                          Text("undefined" if a.kappa is None else f"{a.kappa:.2f}"))
+        notes = sorted({a.kappa_note for a in rep.agreement if a.kappa_note})
+        rates = " · ".join(f"{r.judge} flagged {r.flagged} of the {r.reviewed} papers it checked"
+                           for r in rep.rates)
+        self.query_one("#hallu-rates", Static).update(Text(
+            "Columns yes/no: human label / judge verdict; 'not sure' labels are left out. "
+            + " ".join(f"Kappa {n}." for n in notes) + (f"\n{rates}" if rates else "")))

@@ -73,7 +73,7 @@ def test_reviews_of_both_judges_linked_to_versions(db) -> None:
         j: (2412, 0, 2412) for j in JUDGES}
     subset = db.query("SELECT judge_model, COUNT(*) AS n FROM reviews WHERE stage IN "
                       "('experiment', 'writeup', 'overall') AND variant IS NOT 'human_study' "
-                      "GROUP BY 1")
+                      "AND variant IS NOT 'ai-scientist-v2' GROUP BY 1")
     assert {r["judge_model"]: r["n"] for r in subset} == {j: 105 for j in JUDGES}
     # The review of a model's idea is linked to that model's idea.
     bad = db.scalar("""SELECT COUNT(*) FROM reviews rv JOIN versions v ON v.id = rv.version_id
@@ -98,17 +98,20 @@ def test_published_figures(db) -> None:
 
 
 def test_end_to_end_runs(db, corpus: Path) -> None:
-    runs = db.query("SELECT id, agent, model FROM runs WHERE mode = 'end-to-end'")
+    # The MLR agent's end-to-end runs (AI-Scientist-v2's are end-to-end too: 10 more).
+    runs = db.query("SELECT id, agent, model FROM runs WHERE mode = 'end-to-end' "
+                    "AND agent != 'ai-scientist-v2'")
     assert len(runs) == 20
     assert {(r["agent"], r["model"]) for r in runs} == {
         ("codex", "o4-mini"), ("gemini-cli", "gemini-2.5-pro-preview")}
     stages = db.query("SELECT stage, COUNT(*) AS n FROM versions v JOIN runs r ON r.id = v.run_id "
-                      "WHERE r.mode = 'end-to-end' GROUP BY 1")
+                      "WHERE r.mode = 'end-to-end' AND r.agent != 'ai-scientist-v2' GROUP BY 1")
     assert {s["stage"]: s["n"] for s in stages} == {
         s: 20 for s in ("idea", "literature", "proposal", "experiment", "paper")}
     assert db.scalar("SELECT COUNT(*) FROM llm_calls WHERE source = 'corpus' AND status = 'ok' "
-                     "AND cost_usd IS NULL AND input_tokens > 0") == 80
-    assert db.scalar("SELECT COUNT(DISTINCT run_id) FROM executions") == 20
+                     "AND cost_usd IS NULL AND input_tokens > 0 AND purpose = 'stage'") == 80
+    # 20 end-to-end runs + 20 experiment runs of experiments_and_writeups.
+    assert db.scalar("SELECT COUNT(DISTINCT run_id) FROM executions") == 40
     # Files keep exact bytes.
     row = db.query("SELECT r.agent, r.task_id, f.path, f.content, f.sha256 FROM files f "
                    "JOIN runs r ON r.id = f.run_id WHERE f.kind = 'figure' LIMIT 1")[0]
@@ -121,8 +124,9 @@ def test_end_to_end_runs(db, corpus: Path) -> None:
 
 
 def test_flags_and_human_scores(db) -> None:
+    # 10 experiment-review verdicts + 69 findings of the 20 AI-Scientist-v2 hallucination checks.
     assert db.scalar("SELECT COUNT(*) FROM flags WHERE status = 'open' AND source IN "
-                     "('claude-3-7-sonnet', 'gemini-2.5-pro-preview')") == 10
+                     "('claude-3-7-sonnet', 'gemini-2.5-pro-preview')") == 10 + 69
     assert db.scalar("SELECT COUNT(DISTINCT row_index) FROM human_scores") == 60
     assert db.scalar("SELECT COUNT(*) FROM human_scores WHERE source = 'corpus'") == 60 * 5
     dupes = db.query("SELECT reviewer, item, COUNT(DISTINCT row_index) AS n FROM human_scores "
@@ -144,7 +148,8 @@ def test_problem_lines_name_files(db) -> None:
         assert needle in text, needle
     assert all(p and m and "\n" not in m for p, m in problems)
     counts = json.loads(db.scalar("SELECT counts FROM imports WHERE id = 1"))
-    assert counts["added"]["reviews"] == 4824 + 210 + 30
+    # + 20 AI-Scientist-v2 end-to-end reviews and 20 hallucination checks.
+    assert counts["added"]["reviews"] == 4824 + 210 + 30 + 20 + 20
 
 
 def test_second_import_adds_nothing(db, corpus: Path) -> None:
