@@ -44,16 +44,21 @@ KNOWN: dict[str, dict[str, str]] = {
     "versions": {"mlrtui/importer/stepwise.py": IMPORTER},
     "version_inputs": {"mlrtui/importer/stepwise.py": IMPORTER},
     "stage_heads": {"mlrtui/importer/stepwise.py": IMPORTER},
-    "executions": {"mlrtui/importer/end2end.py": IMPORTER, "mlrtui/runs/versions.py":
+    "executions": {"mlrtui/importer/end2end.py": IMPORTER,
+                   "mlrtui/importer/agentwork.py": IMPORTER, "mlrtui/runs/versions.py":
                    "links an execution to the version it produced"},
-    "files": {"mlrtui/importer/end2end.py": IMPORTER},
-    "llm_calls": {"mlrtui/importer/end2end.py": IMPORTER, "mlrtui/costs/summary.py":
+    "files": {"mlrtui/importer/end2end.py": IMPORTER, "mlrtui/importer/agentwork.py": IMPORTER},
+    "llm_calls": {"mlrtui/importer/end2end.py": IMPORTER,
+                  "mlrtui/importer/agentwork.py": IMPORTER,
+                  "mlrtui/importer/aiscientist.py": IMPORTER, "mlrtui/costs/summary.py":
                   "re-pricing (costs sits below providers)", "mlrtui/runs/coding_agents.py":
                   "a coding agent's own token usage"},
-    "reviews": {"mlrtui/importer/reviewfile.py": IMPORTER, "mlrtui/importer/human.py": IMPORTER},
+    "reviews": {"mlrtui/importer/reviewfile.py": IMPORTER, "mlrtui/importer/human.py": IMPORTER,
+                "mlrtui/importer/hallucination.py": IMPORTER},
     "review_scores": {"mlrtui/importer/reviewfile.py": IMPORTER,
                       "mlrtui/importer/human.py": IMPORTER},
-    "flags": {"mlrtui/importer/reviewfile.py": IMPORTER},
+    "flags": {"mlrtui/importer/reviewfile.py": IMPORTER,
+              "mlrtui/importer/hallucination.py": IMPORTER},
     "human_scores": {"mlrtui/importer/human.py": IMPORTER},
     "<dynamic>": {"mlrtui/costs/calls.py": "set_budget_cap: runs or batches; " + LAYER,
                   "mlrtui/store/owners.py": "on open, rows of dead processes become "

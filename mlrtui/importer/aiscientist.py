@@ -63,7 +63,8 @@ def import_ai_scientist_run(ctx: ImportContext, run_dir: Path) -> None:
 
 def _import(ctx: ImportContext, run_dir: Path, task: str, model_dir: str) -> None:
     model = ctx.model(model_dir)
-    run = add_run(ctx, run_key(model_dir, task), task, "end-to-end", model, model_dir, AGENT)
+    run = add_run(ctx, run_key(model_dir, task), task, "end-to-end", model, model_dir, AGENT,
+                  folder=run_dir)
     idea = None
     idea_path = run_dir / "experiments" / "idea.md"
     if idea_path.is_file():

@@ -96,7 +96,7 @@ def _claude_layout(ctx: ImportContext, run_dir: Path, transcript: Path, log: Tas
     t = agentwork.parse(ctx, transcript, "claude-code")
     coder = (t.model if t is not None else None) or "unknown"
     run = add_run(ctx, f"{PREFIX}run:{run_dir.parent.name}/{run_dir.name}", run_dir.name,
-                  "end-to-end", model, backbone, "claude-code")
+                  "end-to-end", model, backbone, "claude-code", folder=run_dir)
     versions = _stage_versions(ctx, run, run_dir, log, backbone, coder, "claude-code")
     _expected(ctx, run_dir)
     skip = {name for _, name in STAGE_FILES} | {p.name for p in listing(run_dir, HALLU)}

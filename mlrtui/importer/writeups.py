@@ -71,7 +71,7 @@ def _import(ctx: ImportContext, run_dir: Path, task: str, agent_dir: str, agent:
         ctx.problem(run_dir, "no coding-agent transcript (claude_output.json, codex_log.log "
                              "or gemini_log.log); executions and file origins unknown")
     run = add_run(ctx, run_key(agent_dir, task), task, "stepwise", ctx.model(coder), coder,
-                  agent)
+                  agent, folder=run_dir)
     versions: dict[str, int] = {}
     skip: set[str] = set()
     for stage, name in CHAIN:
@@ -123,7 +123,7 @@ def _papers(ctx: ImportContext, run_dir: Path, task: str, agent_dir: str,
         if experiment is None:
             ctx.problem(path, "paper without an experiment version to build on")
         run = add_run(ctx, paper_run_key(agent_dir, task, model), task, "stepwise", model,
-                      original, None)
+                      original, None, folder=path.parent.parent)
         add_version(ctx, run, "paper", path, text, model, original,
                     [experiment] if experiment is not None else [],
                     f"written by {model} from the experiment of "

@@ -139,7 +139,8 @@ async def test_new_run_from_the_task_screen_and_the_runs_mode(store, llm_setting
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen) and "mode" in app.screen.title_text
-        await pilot.press("enter")
+        await pilot.press("down", "enter")    # stepwise: nothing starts by itself (an
+        # end-to-end run starts all its stages at once: tests/ui/test_run_all.py)
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
@@ -149,7 +150,7 @@ async def test_new_run_from_the_task_screen_and_the_runs_mode(store, llm_setting
         await pilot.press("l")
         assert screen.check_action("run_stage", ()) is None        # literature needs an idea
         new = V.get_run(store, screen.run_id)
-        assert (new.task_id, new.model_name, new.mode) == (TASK_ID, MODEL, "end-to-end")
+        assert (new.task_id, new.model_name, new.mode) == (TASK_ID, MODEL, "stepwise")
 
         await pilot.press("escape")
         await pilot.pause()

@@ -105,7 +105,7 @@ async def test_llm_failures_sandbox_failures_and_import_problems_are_logged(
            "run None, task t1): HTTP 500" in text
     assert "attempt 2 (test, run None, task t1): bad API key (401)" in text
     assert "WARNING mlrtui.experiment.executor: execution 1 of run 1 failed (exit 1" in text
-    assert "INFO mlrtui.commands.import_: import #1 of" in text
+    assert "INFO mlrtui.services.importing: import #1 of" in text
     problems = [line for line in text.splitlines() if "import problem: " in line]
     assert len(problems) >= 5 and any("badname.md" in line for line in problems)
 

@@ -66,5 +66,6 @@ def test_views_and_sources_on_the_reference_corpus(corpus_db: Path, corpus: Path
         store.close()
     missing = [r.id for r in runs if r.source is None or not (corpus / r.source).is_dir()]
     assert missing == []
-    assert {r.agent for r in runs} == {"mlr-agent"}
-    assert {r.coder for r in runs if r.mode == "end-to-end"} == {"codex", "gemini-cli"}
+    assert {r.agent for r in runs} == {"mlr-agent", "ai-scientist-v2"}
+    assert {r.coder for r in runs if r.mode == "end-to-end"} == {"codex", "gemini-cli",
+                                                                 "ai-scientist-v2"}

@@ -29,9 +29,9 @@ def _seed(db: Path) -> int:
         "raw_text": "{}", "parsed": json.dumps({"hallucination": False}),
         "parse_status": "ok", "created_at": now()})
     assert review
-    store.db.execute("CREATE TABLE human_hallucination (run_id INTEGER, reviewer TEXT, "
-                     "has_hallucination INTEGER)")
-    store.db.execute("INSERT INTO human_hallucination VALUES (?, 'expert-1', 1)", [rid])
+    store.db.execute("INSERT INTO hallucination_labels (system, run_id, type, label, labeller, "
+                     "created_at) VALUES ('MLR Agent', ?, 'faked_results', 'yes', 'expert-1', "
+                     "?)", [rid, now()])
     store.close()
     return rid
 
