@@ -19,6 +19,7 @@ from pydantic_settings import (
 )
 
 from mlrtui import paths
+from mlrtui.kernel.configproblems import one_line
 
 ProviderKind = Literal["openai", "anthropic", "local"]
 
@@ -130,9 +131,10 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    except (ValidationError, ValueError) as exc:
-        first = str(exc).splitlines()
-        detail = "; ".join(line.strip() for line in first[:3])
+    except ValidationError as exc:
+        raise ConfigError(one_line(path, exc.errors())) from None
+    except ValueError as exc:
+        detail = "; ".join(line.strip() for line in str(exc).splitlines()[:3])
         raise ConfigError(f"{path}: invalid settings ({detail})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
