@@ -202,7 +202,8 @@ class LLMClient:
                 attempt, started = attempt + 1, time.monotonic()
                 await asyncio.sleep(self.retry.delay(attempt - 1, error.retry_after, self._rng))
         except asyncio.CancelledError:
-            self._fail_row(call_key, cfg, ctx, attempt, started, "cancelled")
+            # Stopping a call is the user's choice, not a failure: its own ledger status.
+            self._fail_row(call_key, cfg, ctx, attempt, started, "cancelled", "cancelled")
             raise
 
     def _success(self, call_key: str, cfg: ModelConfig, ctx: CallContext, attempt: int,
@@ -216,12 +217,12 @@ class LLMClient:
         return CallResult(comp, call_key, cost, False)
 
     def _fail_row(self, call_key: str, cfg: ModelConfig, ctx: CallContext, attempt: int,
-                  started: float, error: str) -> None:
+                  started: float, error: str, status: str = "error") -> None:
         logger.log(logging.INFO if error == "cancelled" else logging.WARNING,
                    "LLM call failed: %s %s attempt %d (%s, run %s, task %s): %s", cfg.provider,
                    cfg.model, attempt, ctx.purpose, ctx.run_id, ctx.task_id, error)
         self.ledger.record(call_key, cfg, ctx, Attempt(
-            max(1, attempt), "error", time.monotonic() - started, error=error))
+            max(1, attempt), status, time.monotonic() - started, error=error))
 
     def link(self, call_key: str, *, version_id: int | None = None,
              review_id: int | None = None) -> None:

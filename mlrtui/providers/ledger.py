@@ -37,7 +37,7 @@ class Attempt:
     """What one attempt left behind, for its ledger row."""
 
     attempt: int
-    status: str                      # ok | error | cached
+    status: str                      # ok | error | cached | cancelled
     latency_s: float | None = None
     usage: Usage | None = None
     model_reported: str | None = None

@@ -12,7 +12,7 @@ from mlrtui.costs.calls import CallRow, cost_text
 from mlrtui.costs.summary import CostLine
 from mlrtui.ui.widgets.keytable import KeyTable
 
-STATUS_STYLE = {"ok": "green", "cached": "cyan", "error": "bold red"}
+STATUS_STYLE = {"ok": "green", "cached": "cyan", "error": "bold red", "cancelled": "yellow"}
 
 
 def _clip(text: str | None, width: int) -> str:
