@@ -12,6 +12,8 @@ from statistics import fmean
 from pydantic import BaseModel
 
 from mlrtui.kernel.vocab import STAGES
+from mlrtui.runs import versions as V
+from mlrtui.runs.status import run_status
 from mlrtui.store.db import Store
 from mlrtui.store.tasks import TaskRow, get_task
 
@@ -40,7 +42,7 @@ class RunSummary(BaseModel):
     mode: str
     model: str
     agent: str | None = None
-    status: str
+    status: str                     # derived by runs.status (done, partial 2/5, ...)
     source: str
     created_at: str
     heads: dict[str, int] = {}      # stage -> current version id, in pipeline order
@@ -123,10 +125,11 @@ def task_detail(store: Store, task_id: str) -> TaskDetail | None:
     task = get_task(store, task_id)
     if task is None:
         return None
-    rows = store.query("SELECT id, mode, model, agent, status, source, created_at FROM runs "
+    rows = store.query("SELECT id, mode, model, agent, source, created_at FROM runs "
                        "WHERE task_id = ? ORDER BY mode DESC, model, id", [task_id])
     heads = _heads(store, [r["id"] for r in rows])
-    runs = [RunSummary(**r, heads=heads.get(r["id"], {})) for r in rows]
+    runs = [RunSummary(**r, heads=heads.get(r["id"], {}),
+                       status=run_status(store, V.get_run(store, r["id"])).label) for r in rows]
     return TaskDetail(task=task, runs=runs)
 
 

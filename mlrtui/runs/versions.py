@@ -63,10 +63,11 @@ class Version(BaseModel):
 
 
 class StageState(BaseModel):
-    """What the stepper shows for one stage: pending (no version), done or stale."""
+    """What the stepper shows for one stage: pending (no version), done, stale, or failed-code
+    (an experiment version none of whose executions succeeded: its results are not results)."""
 
     stage: Stage
-    state: Literal["pending", "done", "stale"]
+    state: Literal["pending", "done", "stale", "failed-code"]
     version_id: int | None = None
     author: str | None = None
     versions: int = 0
@@ -270,10 +271,20 @@ def stage_states(store: Store, run_id: int) -> list[StageState]:
             out.append(StageState(stage=stage, state="pending", versions=counts.get(stage, 0)))
             continue
         row = store.query("SELECT author, stale FROM versions WHERE id=?", [vid])[0]
-        out.append(StageState(stage=stage, state="stale" if row["stale"] else "done",
+        state = "stale" if row["stale"] else "done"
+        if stage == "experiment" and state == "done" and _no_successful_execution(store, vid):
+            state = "failed-code"
+        out.append(StageState(stage=stage, state=state,
                               version_id=vid, author=row["author"],
                               versions=counts.get(stage, 0)))
     return out
+
+
+def _no_successful_execution(store: Store, version_id: int) -> bool:
+    """True when the version has executions and not one of them ended ok."""
+    row = store.query("SELECT COUNT(*) AS n, SUM(status = 'ok') AS ok FROM executions "
+                      "WHERE version_id=?", [version_id])[0]
+    return bool(row["n"]) and not row["ok"]
 
 
 def stale_stages(store: Store, run_id: int) -> list[Stage]:

@@ -299,3 +299,12 @@ def m0002_stages(db: Database) -> None:
 def m0003_judging(db: Database) -> None:
     """What a judge was not shown (inputs cut to fit), as a JSON list of notes on the review."""
     db.execute("ALTER TABLE reviews ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m0004_console(db: Database) -> None:
+    """Which stages a run was asked for (JSON list; NULL: all of them), whether a version's reply
+    was cut at the output limit, and each call's finish reason (why the model stopped)."""
+    db.execute("ALTER TABLE runs ADD COLUMN stages_requested TEXT")
+    db.execute("ALTER TABLE versions ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE llm_calls ADD COLUMN finish_reason TEXT")
