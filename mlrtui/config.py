@@ -55,6 +55,7 @@ class ModelConfig(BaseModel):
     cache: bool = False
     gguf_path: str | None = None
     n_threads: int | None = None
+    experiment_python: str | None = None      # this model's experiments run with it
 
     def api_key(self) -> str | None:
         return os.environ.get(self.api_key_env) if self.api_key_env else None
@@ -98,6 +99,9 @@ class Settings(BaseSettings):
     concurrency: int = 4
     experiment_timeout_s: float = 600.0
     experiment_memory_mb: int = 2048
+    # The Python experiments run with; None: mlrtui's own (it has numpy, scipy, pandas,
+    # scikit-learn, matplotlib). A model's own `experiment_python` wins.
+    experiment_python: str | None = None
     repair_rounds: int = 3
     disagreement_threshold: float = 2.0
     theme: str = "textual-dark"

@@ -33,6 +33,7 @@ class ExecSpec:
     max_file_mb: int = 512
     env: dict[str, str] = field(default_factory=dict)   # added to the minimal environment
     network: bool = False               # True lets the command reach the network
+    python: str | None = None           # runs `python` commands; None: mlrtui's own interpreter
 
 
 @dataclass

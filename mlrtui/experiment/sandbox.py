@@ -3,7 +3,9 @@
 What this machine allows is probed once per process and recorded in every execution's
 `sandbox` facts (network, pid, filesystem, uid, limits, escape check), so a record never claims
 an isolation that did not apply. The command gets a minimal environment: no API keys, HOME and
-TMPDIR inside the workspace.
+TMPDIR inside the workspace. A `python` command runs with the configured experiment interpreter
+(experiment/interpreter.py), whose folders are readable; its version and package versions are
+recorded in the facts.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from mlrtui.experiment import jail
 from mlrtui.experiment.classify import classify
 from mlrtui.experiment.executor import CappedBuffer, ExecResult, ExecSpec
+from mlrtui.experiment.interpreter import Interpreter, InterpreterError, describe
 from mlrtui.store.db import now
 
 JAIL = Path(jail.__file__).resolve()
@@ -52,17 +55,21 @@ _caps: Capabilities | None = None
 _caps_lock = threading.Lock()
 
 
-def read_paths() -> list[str]:
-    """Folders the command may read: the interpreter, its packages and system libraries."""
+def read_paths(interpreter: Interpreter | None = None) -> list[str]:
+    """Folders the command may read: the interpreters, their packages and system libraries."""
     found = {sys.prefix, sys.base_prefix, sys.exec_prefix,
              str(Path(os.path.realpath(sys.executable)).parent.parent)}
+    if interpreter is not None:
+        found.update(interpreter.read_paths())
     return sorted(found) + SYSTEM_READ + [f"/etc/{name}" for name in ETC_READ]
 
 
 def _jail_spec(argv: list[str], cwd: str, env: dict[str, str], *, uid: int | None,
-               landlock: bool, net_off: bool, limits: dict, status_fd: int) -> dict:
+               landlock: bool, net_off: bool, limits: dict, status_fd: int,
+               interpreter: Interpreter | None = None) -> dict:
     return {"status_fd": status_fd, "net": net_off, "pidns": True, "landlock": landlock,
-            "uid": uid, "read_paths": read_paths(), "write_paths": [cwd], "devices": DEVICES,
+            "uid": uid, "read_paths": read_paths(interpreter), "write_paths": [cwd],
+            "devices": DEVICES,
             "cwd": cwd, "executable": argv[0], "argv": argv, "env": env, **limits}
 
 
@@ -124,10 +131,11 @@ def _events(fd: int) -> list[dict]:
     return out
 
 
-def minimal_env(workspace: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+def minimal_env(workspace: Path, extra: dict[str, str] | None = None, *,
+                bindir: str | None = None) -> dict[str, str]:
     """Only what a Python experiment needs; never anything from the caller's environment."""
     home = workspace / ".home"
-    bindir = str(Path(sys.executable).parent)
+    bindir = bindir or str(Path(sys.executable).parent)
     env = {"PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home),
            "TMPDIR": str(workspace / ".tmp"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
            "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
@@ -178,8 +186,13 @@ class SandboxExecutor:
         ws = spec.workspace.resolve()
         for sub in (ws / ".home", ws / ".tmp"):
             sub.mkdir(parents=True, exist_ok=True)
-        env = minimal_env(ws, spec.env)
-        argv = [sys.executable if spec.argv[0] in ("python", "python3") else spec.argv[0],
+        started, command = now(), " ".join(spec.argv)
+        try:
+            interp = await asyncio.to_thread(describe, spec.python)
+        except InterpreterError as exc:
+            return ExecResult(command, str(ws), None, "error", str(exc), 0.0, "", "", started)
+        env = minimal_env(ws, spec.env, bindir=interp.bindir)
+        argv = [interp.path if spec.argv[0] in ("python", "python3") else spec.argv[0],
                 *spec.argv[1:]]
         argv[0] = shutil.which(argv[0], path=env["PATH"]) or argv[0]
         uid = 100000 + (os.getpid() * 131 + next(_uids)) % 50000 if caps.drop_uid else None
@@ -190,9 +203,9 @@ class SandboxExecutor:
                   "nproc": _nproc_limit(caps, uid, spec.max_processes)}
         r, w = os.pipe()
         jspec = _jail_spec(argv, str(ws), env, uid=uid, status_fd=w, limits=limits,
-                           landlock=caps.landlock_abi > 0, net_off=not spec.network)
-        started, t0 = now(), time.monotonic()
-        command = " ".join(spec.argv)
+                           landlock=caps.landlock_abi > 0, net_off=not spec.network,
+                           interpreter=interp)
+        t0 = time.monotonic()
         try:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-I", "-S", str(JAIL), json.dumps(jspec),
@@ -228,6 +241,7 @@ class SandboxExecutor:
             pump.cancel()
         events = _events(r)
         facts = _facts(events, caps, uid)
+        facts["interpreter"] = interp.facts()
         exit_event = next((e for e in events if e.get("event") == "exit"), {})
         code = exit_event.get("code")
         sig = exit_event.get("signal")
