@@ -56,6 +56,13 @@ class ModelConfig(BaseModel):
     gguf_path: str | None = None
     n_threads: int | None = None
     experiment_python: str | None = None      # this model's experiments run with it
+    # Output limit per stage (idea, literature, proposal, experiment, paper) for this model: the
+    # tokens asked for that stage, lifting max_tokens (the limit of every other call) for it.
+    stage_max_tokens: dict[str, int] = Field(default_factory=dict)
+
+    def output_limit(self, stage: str | None = None) -> int:
+        """The most output tokens one call may ask for: a stage's own limit, else max_tokens."""
+        return self.stage_max_tokens.get(stage, self.max_tokens) if stage else self.max_tokens
 
     def api_key(self) -> str | None:
         return os.environ.get(self.api_key_env) if self.api_key_env else None
@@ -72,8 +79,11 @@ class ModelConfig(BaseModel):
 def default_models() -> dict[str, ModelConfig]:
     """Models known out of the box; the embedded one needs no key and no network."""
     return {
+        # 512 tokens keeps its judge replies quick; a stage gets room for its whole text.
         "local": ModelConfig(provider="local", model="smollm2-135m-instruct", max_tokens=512,
-                             context_tokens=8192, concurrency=1),
+                             context_tokens=8192, concurrency=1,
+                             stage_max_tokens={"idea": 700, "literature": 900, "proposal": 1200,
+                                               "experiment": 1500, "paper": 2000}),
         "gpt-4o": ModelConfig(provider="openai", model="gpt-4o", api_key_env="OPENAI_API_KEY"),
         "gpt-4o-mini": ModelConfig(provider="openai", model="gpt-4o-mini",
                                    api_key_env="OPENAI_API_KEY"),
@@ -103,6 +113,8 @@ class Settings(BaseSettings):
     # scikit-learn, matplotlib). A model's own `experiment_python` wins.
     experiment_python: str | None = None
     repair_rounds: int = 3
+    # Output limits per stage for every model (a model's own stage_max_tokens wins).
+    stage_max_tokens: dict[str, int] = Field(default_factory=dict)
     disagreement_threshold: float = 2.0
     theme: str = "textual-dark"
     keymap: dict[str, str] = Field(default_factory=dict)
@@ -123,6 +135,11 @@ class Settings(BaseSettings):
         """Configured models layered over the defaults, so a config adding one keeps the rest."""
         merged = default_models()
         merged.update(self.models)
+        if self.stage_max_tokens:   # built-in limits < global ones < a configured model's own
+            merged = {name: cfg.model_copy(update={"stage_max_tokens": (
+                {**self.stage_max_tokens, **cfg.stage_max_tokens} if name in self.models
+                else {**cfg.stage_max_tokens, **self.stage_max_tokens})})
+                for name, cfg in merged.items()}
         return merged
 
 

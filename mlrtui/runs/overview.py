@@ -95,6 +95,7 @@ class VersionDetail(BaseModel):
     author_original: str | None = None
     created_at: str
     stale: bool
+    truncated: bool = False
     note: str | None = None
     is_head: bool
     upstream: list[VersionRef] = []
@@ -198,7 +199,7 @@ def _refs(store: Store, sql: str, version_id: int) -> list[VersionRef]:
 def get_version(store: Store, version_id: int) -> VersionDetail | None:
     rows = store.query(
         """SELECT v.id, v.run_id, r.task_id, r.mode, r.model, v.stage, v.text, v.author,
-                  v.author_original, v.created_at, v.stale, v.note,
+                  v.author_original, v.created_at, v.stale, v.truncated, v.note,
                   EXISTS(SELECT 1 FROM stage_heads h WHERE h.version_id = v.id) AS is_head
            FROM versions v JOIN runs r ON r.id = v.run_id WHERE v.id = ?""", [version_id])
     if not rows:
@@ -210,6 +211,7 @@ def get_version(store: Store, version_id: int) -> VersionDetail | None:
     downstream = _refs(store, """SELECT v.id, v.stage, v.author, v.created_at
                                  FROM version_inputs i JOIN versions v ON v.id = i.version_id
                                  WHERE i.input_version_id = ? ORDER BY v.id""", version_id)
-    return VersionDetail(**{**row, "stale": bool(row["stale"]), "is_head": bool(row["is_head"])},
+    return VersionDetail(**{**row, "stale": bool(row["stale"]), "truncated": bool(row["truncated"]),
+                            "is_head": bool(row["is_head"])},
                          upstream=upstream, downstream=downstream,
                          judges=judge_scores(store, [version_id]).get(version_id, []))

@@ -55,6 +55,7 @@ class Version(BaseModel):
     author: str
     author_original: str | None = None
     stale: bool = False
+    truncated: bool = False         # the reply stopped at the output limit: the text is cut
     note: str | None = None
     content_hash: str
     created_at: str
@@ -156,7 +157,8 @@ def _version(store: Store, row: dict, current: dict[Stage, int] | None = None) -
     current = current if current is not None else heads(store, row["run_id"])
     return Version(id=row["id"], run_id=row["run_id"], stage=row["stage"], text=row["text"],
                    author=row["author"], author_original=row["author_original"],
-                   stale=bool(row["stale"]), note=row["note"], content_hash=row["content_hash"],
+                   stale=bool(row["stale"]), truncated=bool(row.get("truncated")),
+                   note=row["note"], content_hash=row["content_hash"],
                    created_at=row["created_at"], inputs=inputs,
                    current=current.get(row["stage"]) == row["id"])
 

@@ -25,6 +25,8 @@ def meta_text(v: browse.VersionDetail) -> str:
                                 and v.author_original != v.author else ""))
     state = "current" if v.is_head else "superseded"
     stale = "[b $warning]stale: an upstream stage changed[/]" if v.stale else "not stale"
+    if v.truncated:
+        stale += " · [b $warning]truncated: the reply stopped at the output limit[/]"
     return (f"[b]{v.stage}[/b] #{v.id} · task {v.task_id} · run {v.run_id} "
             f"({v.mode}, {escape(v.model)})"
             f"\nauthor {author} · created {v.created_at} · {state} · {stale}"

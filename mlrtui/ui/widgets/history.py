@@ -92,7 +92,8 @@ class VersionHistory(Vertical):
         table = self.table
         table.clear()
         for v in versions:
-            state = ("current" if v.current else "") + (" stale" if v.stale else "")
+            state = (("current" if v.current else "") + (" stale" if v.stale else "")
+                     + (" truncated" if v.truncated else ""))
             table.add_row("●" if v.id in self.marked else "", f"v{v.id}", v.author,
                           v.created_at[:16].replace("T", " "), state.strip() or "older",
                           (v.note or "")[:40], str(len(v.text)), key=str(v.id))

@@ -62,9 +62,12 @@ class OutputPane(Vertical):
             meta.update(f"[b]{stage}[/b] · no version yet · r runs it, 2 writes it by hand")
         else:
             stale = " · [b]stale: built from older upstream versions[/b]" if version.stale else ""
+            if version.truncated:
+                stale += " · [b]truncated at the output limit[/b] (stage_max_tokens)"
             meta.update(f"[b]{stage}[/b] · v{version.id} by {escape(version.author)} · "
                         f"{version.created_at[:16].replace('T', ' ')}{stale}")
-        meta.set_class(bool(version and version.stale and not live), "-stale")
+        meta.set_class(bool(version and (version.stale or version.truncated) and not live),
+                       "-stale")
         self.query_one(ContentSwitcher).current = "output-live" if live else "output-doc"
         self.query_one(DocView).show(version.text if version else
                                      "*No version of this stage yet.*")
