@@ -20,6 +20,7 @@ from pydantic_settings import (
 
 from mlrtui import paths
 from mlrtui.kernel.configproblems import one_line
+from mlrtui.kernel.modelnames import canonical_model
 
 ProviderKind = Literal["openai", "anthropic", "local"]
 
@@ -130,6 +131,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file())
         return (init_settings, env_settings, toml)
+
+    def model_ids(self) -> dict[str, str]:
+        """Config key -> the canonical id of the model it names, for display_model."""
+        return {key: canonical_model(cfg.model) for key, cfg in self.all_models().items()
+                if cfg.model}
 
     def all_models(self) -> dict[str, ModelConfig]:
         """Configured models layered over the defaults, so a config adding one keeps the rest."""

@@ -23,7 +23,8 @@ PACKAGES = ("numpy", "scipy", "pandas", "scikit-learn", "matplotlib", "torch")
 
 # Runs inside the chosen interpreter: where it lives and which packages it has (metadata only,
 # nothing imported, so it takes milliseconds).
-_PROBE = """
+_PROBE = f"""
+PACKAGES = {PACKAGES!r}
 import json, sys, sysconfig
 from importlib import metadata
 def version(name):
@@ -31,13 +32,13 @@ def version(name):
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
-paths = {k: sysconfig.get_paths().get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+paths = {{k: sysconfig.get_paths().get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}}
 site = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
-print(json.dumps({"executable": sys.executable, "version": sys.version.split()[0],
-                  "prefixes": sorted({sys.prefix, sys.base_prefix, sys.exec_prefix}),
-                  "paths": sorted({p for p in [*paths.values(), *site] if p}),
-                  "packages": {n: version(n) for n in %r}}))
-""" % (PACKAGES,)
+print(json.dumps({{"executable": sys.executable, "version": sys.version.split()[0],
+                  "prefixes": sorted({{sys.prefix, sys.base_prefix, sys.exec_prefix}}),
+                  "paths": sorted({{p for p in [*paths.values(), *site] if p}}),
+                  "packages": {{n: version(n) for n in PACKAGES}}}}))
+"""
 
 
 class InterpreterError(Exception):

@@ -11,6 +11,7 @@ from statistics import fmean
 
 from pydantic import BaseModel
 
+from mlrtui.kernel.modelnames import UNATTRIBUTED
 from mlrtui.kernel.vocab import STAGES
 from mlrtui.runs import versions as V
 from mlrtui.runs.status import run_status
@@ -18,9 +19,8 @@ from mlrtui.store.db import Store
 from mlrtui.store.tasks import TaskRow, get_task
 
 STAGE_ORDER = STAGES
-# The corpus's shared idea -> related work -> proposal chain is a run of no single model: it is
-# the proposals' upstream, not a seventh entrant of the comparison.
-UNATTRIBUTED = "unknown"
+# UNATTRIBUTED: the corpus's shared idea -> related work -> proposal chain is a run of no single
+# model: it is the proposals' upstream, not a seventh entrant of the comparison.
 
 
 class JudgeScore(BaseModel):

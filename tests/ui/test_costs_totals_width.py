@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 from ui.seed_costs import seed_costs
+from ui.test_costs_screen import column, open_costs, settle
 
 from mlrtui.config import ModelConfig, Price, load_settings
 from mlrtui.ui.app import make_app
 from mlrtui.ui.widgets.ledger_tables import TotalsTable
-
-from ui.test_costs_screen import column, open_costs, settle
 
 
 def _visible(table: TotalsTable) -> list[str]:

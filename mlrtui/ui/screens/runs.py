@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from mlrtui.runs import versions as V
 from mlrtui.runs.status import run_status
 from mlrtui.ui.modals import ChoiceScreen
+from mlrtui.ui.names import model_label
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.stagejob import job_for
 from mlrtui.ui.widgets.keytable import KeyTable
@@ -104,7 +105,8 @@ the runs imported from the corpus too. New runs start from a task (Task screen, 
             states = V.stage_states(self.store, run.id)
             status = (f"running {job.stage}" if live else
                       run_status(self.store, run, live=live, states=states).label)
-            table.add_row(str(run.id), run.task_id, run.model_name, run.mode, run.source,
+            table.add_row(str(run.id), run.task_id, model_label(self.app, run.model_name),
+                          run.mode, run.source,
                           stage_marks(states), status,
                           run.updated_at[:16].replace("T", " "), key=str(run.id))
         if keep is not None:

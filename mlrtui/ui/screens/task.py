@@ -10,6 +10,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
 from mlrtui.runs import overview as browse
+from mlrtui.ui.names import model_label
 from mlrtui.ui.screens.base import TabbedScreen
 from mlrtui.ui.widgets.comparison import Comparison
 from mlrtui.ui.widgets.keytable import KeyTable
@@ -84,7 +85,8 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
         table.clear(columns=True)
         table.add_columns("run", "mode", "model", "agent", "status", "stages done", "created")
         for run in self.detail.runs if self.detail else []:
-            table.add_row(str(run.id), run.mode, run.model, run.agent or "", run.status,
+            table.add_row(str(run.id), run.mode, model_label(self.app, run.model),
+                          run.agent or "", run.status,
                           " ".join(run.stages_done) or "none",
                           run.created_at[:16].replace("T", " "),
                           key=str(run.id))

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Markdown, Static
 
 from mlrtui.runs import versions as V
+from mlrtui.ui.names import model_label
 from mlrtui.ui.stagejob import StageJob
 from mlrtui.ui.widgets.docview import DocView
 
@@ -64,7 +65,8 @@ class OutputPane(Vertical):
             stale = " · [b]stale: built from older upstream versions[/b]" if version.stale else ""
             if version.truncated:
                 stale += " · [b]truncated at the output limit[/b] (stage_max_tokens)"
-            meta.update(f"[b]{stage}[/b] · v{version.id} by {escape(version.author)} · "
+            author = model_label(self.app, version.author)
+            meta.update(f"[b]{stage}[/b] · v{version.id} by {escape(author)} · "
                         f"{version.created_at[:16].replace('T', ' ')}{stale}")
         meta.set_class(bool(version and (version.stale or version.truncated) and not live),
                        "-stale")
