@@ -166,7 +166,9 @@ judges' mean, compared with a two-sided Mann-Whitney U test, and how repeated hu
         self.query_one("#judges-title", Label).update(
             f"{self.dimension} by judge (each judge's mean over its items) and the spread")
         fill_judges(self.query_one("#stats-judges", StatsTable), board, self.dimension)
-        await self.query_one(DistributionGrid).show(self.dimension, data.per_model)
+        board_means = {r.model: r.cells[self.dimension].display for r in data.board.rows
+                       if self.dimension in r.cells}
+        await self.query_one(DistributionGrid).show(self.dimension, data.per_model, board_means)
         a, b = data.pair or ("judge A", "judge B")
         self.query_one(JudgeScatter).show(self.dimension, a, b, data.pairs)
         self._bar()
