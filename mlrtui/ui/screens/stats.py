@@ -175,7 +175,13 @@ judges' mean, compared with a two-sided Mann-Whitney U test, and how repeated hu
         self.refresh_bindings()
 
     # -- actions -----------------------------------------------------------------------------
+    TAB_ACTIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "dimension": ("tab-board", "tab-dist", "tab-scatter"), "pair": ("tab-scatter",),
+        "source": ("tab-agree",), "policy": ("tab-agree",)}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if (ok := super().check_action(action, parameters)) is not True:
+            return ok
         if action == "dimension" and (self.data is None or len(self.data.board.dimensions) < 2):
             return None
         if action == "pair" and (self.data is None or len(self.data.board.judges) < 3):
