@@ -115,7 +115,7 @@ the runs imported from the corpus too. New runs start from a task (Task screen, 
         which = noun if self.show_all else f"{noun} made here (a: all)"
         self.summary = (f"{len(runs)} {which} · stages: idea literature proposal experiment "
                         f"paper ({MARKS['done']} done, {MARKS['stale']} stale, "
-                        f"{MARKS['failed-code']} code never ran ok, {MARKS['pending']} none)")
+                        f"{MARKS['failed-code']} code failed, {MARKS['pending']} none)")
         self._explain_row()
 
     def _explain_row(self) -> None:
