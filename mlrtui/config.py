@@ -19,6 +19,8 @@ from pydantic_settings import (
 )
 
 from mlrtui import paths
+from mlrtui.kernel.configproblems import one_line
+from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.secrets import known_secrets
 
 ProviderKind = Literal["openai", "anthropic", "local"]
@@ -55,6 +57,14 @@ class ModelConfig(BaseModel):
     cache: bool = False
     gguf_path: str | None = None
     n_threads: int | None = None
+    experiment_python: str | None = None      # this model's experiments run with it
+    # Output limit per stage (idea, literature, proposal, experiment, paper) for this model: the
+    # tokens asked for that stage, lifting max_tokens (the limit of every other call) for it.
+    stage_max_tokens: dict[str, int] = Field(default_factory=dict)
+
+    def output_limit(self, stage: str | None = None) -> int:
+        """The most output tokens one call may ask for: a stage's own limit, else max_tokens."""
+        return self.stage_max_tokens.get(stage, self.max_tokens) if stage else self.max_tokens
 
     def api_key(self) -> str | None:
         return os.environ.get(self.api_key_env) if self.api_key_env else None
@@ -71,8 +81,11 @@ class ModelConfig(BaseModel):
 def default_models() -> dict[str, ModelConfig]:
     """Models known out of the box; the embedded one needs no key and no network."""
     return {
+        # 512 tokens keeps its judge replies quick; a stage gets room for its whole text.
         "local": ModelConfig(provider="local", model="smollm2-135m-instruct", max_tokens=512,
-                             context_tokens=8192, concurrency=1),
+                             context_tokens=8192, concurrency=1,
+                             stage_max_tokens={"idea": 700, "literature": 900, "proposal": 1200,
+                                               "experiment": 1500, "paper": 2000}),
         "gpt-4o": ModelConfig(provider="openai", model="gpt-4o", api_key_env="OPENAI_API_KEY"),
         "gpt-4o-mini": ModelConfig(provider="openai", model="gpt-4o-mini",
                                    api_key_env="OPENAI_API_KEY"),
@@ -113,7 +126,12 @@ class Settings(BaseSettings):
     concurrency: int = 4
     experiment_timeout_s: float = 600.0
     experiment_memory_mb: int = 2048
+    # The Python experiments run with; None: mlrtui's own (it has numpy, scipy, pandas,
+    # scikit-learn, matplotlib). A model's own `experiment_python` wins.
+    experiment_python: str | None = None
     repair_rounds: int = 3
+    # Output limits per stage for every model (a model's own stage_max_tokens wins).
+    stage_max_tokens: dict[str, int] = Field(default_factory=dict)
     disagreement_threshold: float = 2.0
     theme: str = "textual-dark"
     keymap: dict[str, str] = Field(default_factory=dict)
@@ -131,10 +149,20 @@ class Settings(BaseSettings):
         toml = TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file())
         return (init_settings, env_settings, toml)
 
+    def model_ids(self) -> dict[str, str]:
+        """Config key -> the canonical id of the model it names, for display_model."""
+        return {key: canonical_model(cfg.model) for key, cfg in self.all_models().items()
+                if cfg.model}
+
     def all_models(self) -> dict[str, ModelConfig]:
         """Configured models layered over the defaults, so a config adding one keeps the rest."""
         merged = default_models()
         merged.update(self.models)
+        if self.stage_max_tokens:   # built-in limits < global ones < a configured model's own
+            merged = {name: cfg.model_copy(update={"stage_max_tokens": (
+                {**self.stage_max_tokens, **cfg.stage_max_tokens} if name in self.models
+                else {**cfg.stage_max_tokens, **self.stage_max_tokens})})
+                for name, cfg in merged.items()}
         return merged
 
 
@@ -149,9 +177,10 @@ def load_settings(**overrides: object) -> Settings:
         return settings
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    except (ValidationError, ValueError) as exc:
-        first = str(exc).splitlines()
-        detail = "; ".join(line.strip() for line in first[:3])
+    except ValidationError as exc:
+        raise ConfigError(one_line(path, exc.errors())) from None
+    except ValueError as exc:
+        detail = "; ".join(line.strip() for line in str(exc).splitlines()[:3])
         raise ConfigError(f"{path}: invalid settings ({detail})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None

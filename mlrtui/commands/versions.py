@@ -14,6 +14,7 @@ from mlrtui.commands import Context, Fatal
 from mlrtui.commands.options import add_json, command_parser, emit_lines, emit_object
 from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.runs import versions as V
+from mlrtui.runs.status import run_status
 from mlrtui.store import StoreError
 
 
@@ -72,7 +73,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print_table(Console(), [Col("run", numeric=True), Col("task", min_width=16),
                                 Col("model", min_width=12), Col("mode", no_wrap=True),
                                 Col("status", no_wrap=True)],
-                    [[str(r.id), r.task_id, r.model, r.mode, r.status] for r in runs],
+                    [[str(r.id), r.task_id, r.model, r.mode, run_status(store, r).label]
+                     for r in runs],
                     title=f"latest {len(runs)} runs (`mlrtui versions RUN` for one)")
         return 0
     try:
@@ -85,9 +87,11 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         emit_lines(v.model_dump(exclude={"text"}) for stage in V.STAGES
                    for v in V.history(store, run.id, stage))
         return 0
-    print(f"run {run.id}: {run.task_id} [{run.model}] {run.mode}, {run.status}")
-    for state in V.stage_states(store, run.id):
-        print(f"  {state.stage:<11} {state.state:<8}" + (
+    states = V.stage_states(store, run.id)
+    status = run_status(store, run, states=states)
+    print(f"run {run.id}: {run.task_id} [{run.model}] {run.mode}, {status.explained}")
+    for state in states:
+        print(f"  {state.stage:<11} {state.state:<11}" + (
             f" current v{state.version_id} by {state.author}" if state.version_id else ""))
         for v in V.history(store, run.id, state.stage):
             mark = "*" if v.current else " "

@@ -49,7 +49,7 @@ class CallRow:
     provider: str
     model: str
     attempt: int
-    status: str                        # ok | cached | error
+    status: str                        # ok | cached | error | cancelled
     input_tokens: int | None
     output_tokens: int | None
     cost_usd: float | None             # None = unpriced (or a failed attempt)
@@ -60,7 +60,7 @@ class CallRow:
     @property
     def cost_label(self) -> str:
         """What the cost column says: never $0 for a call we could not price."""
-        if self.status == "error":
+        if self.status in ("error", "cancelled"):
             return "–"
         if self.status == "cached":
             return "cached"
@@ -139,7 +139,7 @@ def budget_uses(store: Store, settings: Settings, limit: int = 4) -> list[Budget
         for row in store.query(
                 f"SELECT t.id, {label_sql} AS label, t.budget_usd AS cap, "
                 "SUM(COALESCE(c.cost_usd, 0)) AS spent, "
-                "SUM(c.cost_usd IS NULL AND c.status != 'error') AS unpriced "
+                "SUM(c.cost_usd IS NULL AND c.status IN ('ok', 'cached')) AS unpriced "
                 f"FROM {table} t JOIN llm_calls c ON c.{column} = t.id "
                 "GROUP BY t.id ORDER BY MAX(c.id) DESC LIMIT ?", [limit]):
             cap = row["cap"] if row["cap"] is not None else default

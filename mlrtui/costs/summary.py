@@ -18,7 +18,7 @@ from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.store import Store
 
 __all__ = ["GROUPS", "CallFilter", "CostLine", "RepriceReport", "add_up", "call_where",
-           "failed_attempts", "price_usage", "reprice", "summarize", "totals"]
+           "failed_attempts", "price_row", "price_usage", "reprice", "summarize", "totals"]
 
 GROUPS = {
     "task": "task_id",
@@ -170,21 +170,30 @@ def _config_for(settings: Settings, provider: str, model: str) -> ModelConfig | 
     return None
 
 
+def price_row(row: dict[str, Any], settings: Settings | None = None
+              ) -> tuple[float | None, str, str]:
+    """(usd or None, source, version) of one ledger row (provider, model, model_original,
+    token counts, created_at) at the price in force when the call was made. Without settings
+    only the price data is used (what an import does: the corpus has no prices of its own)."""
+    cfg = _config_for(settings, row["provider"], row["model"]) if settings else None
+    provider = price_provider(cfg) if cfg else row["provider"]
+    usage = _RowUsage(row.get("input_tokens") or 0, row.get("output_tokens") or 0,
+                      row.get("cache_read_tokens") or 0, row.get("cache_write_tokens") or 0)
+    when = _parse_time(row.get("created_at"))
+    cost, source, version = price_usage(row.get("model_original") or row["model"], provider,
+                                        usage, cfg.price if cfg else None, when=when)
+    if cost is None and row.get("model_original"):
+        cost, source, version = price_usage(row["model"], provider, usage, None, when=when)
+    return cost, source, version
+
+
 def reprice(store: Store, settings: Settings) -> RepriceReport:
     """Recompute the cost of every successful row with today's price data and config overrides,
     each at the price in force when the call was made."""
     report = RepriceReport()
     updates: list[tuple[Any, ...]] = []
     for row in store.query("SELECT * FROM llm_calls WHERE status = 'ok'"):
-        cfg = _config_for(settings, row["provider"], row["model"])
-        provider = price_provider(cfg) if cfg else row["provider"]
-        usage = _RowUsage(row["input_tokens"] or 0, row["output_tokens"] or 0,
-                          row["cache_read_tokens"] or 0, row["cache_write_tokens"] or 0)
-        when = _parse_time(row["created_at"])
-        cost, source, version = price_usage(row["model_original"] or row["model"], provider,
-                                            usage, cfg.price if cfg else None, when=when)
-        if cost is None and row["model_original"]:
-            cost, source, version = price_usage(row["model"], provider, usage, None, when=when)
+        cost, source, version = price_row(row, settings)
         report.rows += 1
         report.unpriced += cost is None
         if (cost, source, version) != (row["cost_usd"], row["price_source"],

@@ -34,6 +34,7 @@ class ExecSpec:
     max_workspace_mb: int = 4096        # total the command may add to the workspace (0: no cap)
     env: dict[str, str] = field(default_factory=dict)   # added to the minimal environment
     network: bool = False               # True lets the command reach the network
+    python: str | None = None           # runs `python` commands; None: mlrtui's own interpreter
     gpus: int = 0                       # GPUs asked for; > 0 opens the GPU devices in the sandbox
     cpus: int = 1                       # CPU cores asked for; also the thread count of BLAS / OpenMP
     partition: str | None = None        # cluster executors only: where to queue

@@ -3,7 +3,9 @@
 What this machine allows is probed once per process and recorded in every execution's
 `sandbox` facts (network, pid, filesystem, uid, limits, escape check), so a record never claims
 an isolation that did not apply. The command gets a minimal environment: no API keys, HOME and
-TMPDIR inside the workspace.
+TMPDIR inside the workspace. A `python` command runs with the configured experiment interpreter
+(experiment/interpreter.py), whose folders are readable; its version and package versions are
+recorded in the facts.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from mlrtui.experiment import jail
 from mlrtui.experiment.classify import classify
 from mlrtui.experiment.diskcap import WorkspaceCap
 from mlrtui.experiment.executor import CappedBuffer, ExecResult, ExecSpec
+from mlrtui.experiment.interpreter import Interpreter, InterpreterError, describe
 from mlrtui.experiment.limits import allocated_gpus, limits_for, present_gpu_devices
 from mlrtui.store.db import now
 
@@ -54,20 +57,23 @@ _caps: Capabilities | None = None
 _caps_lock = threading.Lock()
 
 
-def read_paths() -> list[str]:
-    """Folders the command may read: the interpreter, its packages and system libraries."""
+def read_paths(interpreter: Interpreter | None = None) -> list[str]:
+    """Folders the command may read: the interpreters, their packages and system libraries."""
     found = {sys.prefix, sys.base_prefix, sys.exec_prefix,
              str(Path(os.path.realpath(sys.executable)).parent.parent)}
+    if interpreter is not None:
+        found.update(interpreter.read_paths())
     return sorted(found) + SYSTEM_READ + [f"/etc/{name}" for name in ETC_READ]
 
 
 def _jail_spec(argv: list[str], cwd: str, env: dict[str, str], *, uid: int | None,
                landlock: bool, net_off: bool, limits: dict, status_fd: int,
-               devices: list[str] | None = None, extra_read: list[str] | None = None) -> dict:
+               devices: list[str] | None = None, extra_read: list[str] | None = None,
+               interpreter: Interpreter | None = None) -> dict:
     return {"status_fd": status_fd, "net": net_off, "pidns": True, "landlock": landlock,
-            "uid": uid, "read_paths": read_paths() + (extra_read or []), "write_paths": [cwd],
-            "devices": DEVICES + (devices or []), "cwd": cwd, "executable": argv[0], "argv": argv,
-            "env": env, **limits}
+            "uid": uid, "read_paths": read_paths(interpreter) + (extra_read or []),
+            "write_paths": [cwd], "devices": DEVICES + (devices or []), "cwd": cwd,
+            "executable": argv[0], "argv": argv, "env": env, **limits}
 
 
 def _run_sync(spec: dict) -> tuple[str, list[dict]]:
@@ -128,10 +134,11 @@ def _events(fd: int) -> list[dict]:
     return out
 
 
-def minimal_env(workspace: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+def minimal_env(workspace: Path, extra: dict[str, str] | None = None, *,
+                bindir: str | None = None) -> dict[str, str]:
     """Only what a Python experiment needs; never anything from the caller's environment."""
     home = workspace / ".home"
-    bindir = str(Path(sys.executable).parent)
+    bindir = bindir or str(Path(sys.executable).parent)
     env = {"PATH": f"{bindir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(home),
            "TMPDIR": str(workspace / ".tmp"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
            "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
@@ -182,9 +189,14 @@ class SandboxExecutor:
         ws = spec.workspace.resolve()
         for sub in (ws / ".home", ws / ".tmp"):
             sub.mkdir(parents=True, exist_ok=True)
+        started, command = now(), " ".join(spec.argv)
+        try:
+            interp = await asyncio.to_thread(describe, spec.python)
+        except InterpreterError as exc:
+            return ExecResult(command, str(ws), None, "error", str(exc), 0.0, "", "", started)
         lim = limits_for(spec, present_gpu_devices() if spec.gpus > 0 else [], allocated_gpus())
-        env = minimal_env(ws, {**lim.env, **spec.env})
-        argv = [sys.executable if spec.argv[0] in ("python", "python3") else spec.argv[0],
+        env = minimal_env(ws, {**lim.env, **spec.env}, bindir=interp.bindir)
+        argv = [interp.path if spec.argv[0] in ("python", "python3") else spec.argv[0],
                 *spec.argv[1:]]
         argv[0] = shutil.which(argv[0], path=env["PATH"]) or argv[0]
         uid = 100000 + (os.getpid() * 131 + next(_uids)) % 50000 if caps.drop_uid else None
@@ -194,9 +206,9 @@ class SandboxExecutor:
         r, w = os.pipe()
         jspec = _jail_spec(argv, str(ws), env, uid=uid, status_fd=w, limits=limits,
                            landlock=caps.landlock_abi > 0, net_off=not spec.network,
-                           devices=lim.devices, extra_read=lim.read_paths)
-        started, t0 = now(), time.monotonic()
-        command = " ".join(spec.argv)
+                           devices=lim.devices, extra_read=lim.read_paths,
+                           interpreter=interp)
+        t0 = time.monotonic()
         try:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-I", "-S", str(JAIL), json.dumps(jspec),
@@ -238,6 +250,7 @@ class SandboxExecutor:
         if spec.gpus > 0:
             facts["gpu"] = (f"CUDA_VISIBLE_DEVICES={env.get('CUDA_VISIBLE_DEVICES', '')}; devices: "
                             + (", ".join(lim.devices) or "none on this machine"))
+        facts["interpreter"] = interp.facts()
         exit_event = next((e for e in events if e.get("event") == "exit"), {})
         code = exit_event.get("code")
         sig = exit_event.get("signal")

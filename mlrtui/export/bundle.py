@@ -29,6 +29,7 @@ from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.progress import ProgressSink
 from mlrtui.kernel.secrets import redact
 from mlrtui.runs import versions as V
+from mlrtui.runs.status import run_status
 from mlrtui.store.db import Store, now
 
 __all__ = ["FORMATS", "BundleReport", "ExportError", "export_leaderboard", "export_run",
@@ -156,7 +157,7 @@ def _fill(store: Store, run: V.Run, w: BundleWriter, fmt: str, stages: list[str]
         "stage_states": [s.model_dump() for s in V.stage_states(store, run.id)],
         "files": [{"path": p, "sha256": h, "size": n} for p, h, n in w.written],
         "problems": w.problems})
-    w.write_text("README.md", _readme(run, docs, w, fmt))
+    w.write_text("README.md", _readme(run, run_status(store, run).explained, docs, w, fmt))
 
 
 def _copy_file(store: Store, w: BundleWriter, f: dict) -> None:
@@ -203,10 +204,10 @@ def _ledger_csv(store: Store, run_id: int, stages: list[str], full: bool,
     return buf.getvalue()
 
 
-def _readme(run: V.Run, docs: list[V.Version], w: BundleWriter, fmt: str) -> str:
+def _readme(run: V.Run, status: str, docs: list[V.Version], w: BundleWriter, fmt: str) -> str:
     lines = [f"# Run {run.id}: {run.task_id}", "",
              f"- model: {run.model_name} ({run.mode}{', agent ' + run.agent if run.agent else ''})",
-             f"- status: {run.status}" + (f" ({run.error})" if run.error else ""),
+             f"- status: {status}",
              f"- created: {run.created_at}, updated: {run.updated_at}",
              f"- source: {run.source}", "", "## Stages (current versions)", ""]
     where = "stages/<stage>.md" if fmt == "md" else "stages.json"

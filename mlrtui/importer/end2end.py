@@ -6,7 +6,8 @@ results/results.md → experiment, results/paper.md → paper) with lineage. Eve
 the run folder is kept in `files` with its bytes and sha256; files over MAX_INLINE_BYTES are
 kept by absolute path only (content NULL) so a huge log cannot bloat the database. The coding
 agent's transcript (<agent>_log.log) and the task's slice of the batch log become executions;
-*_token_usage.json files become llm_calls rows (cost NULL: the corpus has no prices).
+*_token_usage.json files become llm_calls rows, priced at import from their token counts with
+the price data in force at the call's time (unpriced when the data does not know the model).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from mlrtui.costs.summary import price_row
 from mlrtui.importer import agentwork
 from mlrtui.importer.agentlog import TaskLog, seconds_between, transcript_span
 from mlrtui.importer.context import PREFIX, ImportContext
@@ -242,12 +244,26 @@ def _usage(ctx: ImportContext, run: int, run_dir: Path, versions: dict[str, int]
                 continue
             cached = (rec.get("prompt_tokens_details") or {}).get("cached_tokens")
             key = ctx.key(path, f"#{n}" if len(records) > 1 else "")
+            call = {"provider": provider_of(original), "model": ctx.model(original),
+                    "model_original": original,
+                    "input_tokens": _tokens(rec.get("prompt_tokens", rec.get("input_tokens"))),
+                    "output_tokens": _tokens(rec.get("completion_tokens",
+                                                     rec.get("output_tokens"))),
+                    "cache_read_tokens": _tokens(cached),
+                    "created_at": log.stage_times.get(stage) or ctx.stamp}
+            cost, source, version = price_row(call)     # priced now, not only after `p`
             rows.append((key, 1, run, versions.get(stage), run_dir.name, stage, "stage",
-                         provider_of(original), ctx.model(original), original,
-                         rec.get("prompt_tokens", rec.get("input_tokens")),
-                         rec.get("completion_tokens", rec.get("output_tokens")), cached,
-                         "ok", "corpus", key, log.stage_times.get(stage) or ctx.stamp))
+                         call["provider"], call["model"], original, call["input_tokens"],
+                         call["output_tokens"], call["cache_read_tokens"], cost, source,
+                         version, "ok", "corpus", key, call["created_at"]))
     ctx.many("llm_calls", ("call_key", "attempt", "run_id", "version_id", "task_id", "stage",
                            "purpose", "provider", "model", "model_original", "input_tokens",
-                           "output_tokens", "cache_read_tokens", "status", "source",
-                           "import_key", "created_at"), rows)
+                           "output_tokens", "cache_read_tokens", "cost_usd", "price_source",
+                           "price_version", "status", "source", "import_key", "created_at"),
+             rows)
+
+
+def _tokens(value: object) -> int | None:
+    """A token count as found, or None when the file holds something else."""
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else None

@@ -49,6 +49,10 @@ class Completion:
     notes: list[str] = field(default_factory=list)   # e.g. "input cut to fit context window"
 
 
+# Why a reply ended when it hit the output limit: OpenAI and llama.cpp say "length",
+# Anthropic "max_tokens". Such a reply is cut, and the version it becomes says so.
+TRUNCATED_REASONS = ("length", "max_tokens")
+
 # Streaming: the provider calls this with each new piece of text as it arrives.
 StreamCallback = Callable[[str], None]
 

@@ -136,13 +136,15 @@ class LLMClient:
                 budget.batch_cap = cap
 
     @staticmethod
-    def _effective(cfg: ModelConfig, request: Request) -> Request:
-        return replace(request, max_tokens=max(1, min(request.max_tokens, cfg.max_tokens)))
+    def _effective(cfg: ModelConfig, request: Request, stage: str | None = None) -> Request:
+        limit = cfg.output_limit(stage)
+        return replace(request, max_tokens=max(1, min(request.max_tokens, limit)))
 
-    def estimate_cost(self, model_name: str, request: Request) -> float | None:
+    def estimate_cost(self, model_name: str, request: Request,
+                      stage: str | None = None) -> float | None:
         """Worst case in USD: the counted input plus max_tokens of output. None = unpriced."""
         cfg = self.config(model_name)
-        request = self._effective(cfg, request)
+        request = self._effective(cfg, request, stage)
         try:
             counted = self.provider(model_name).count_tokens(request.messages)
         except CallFailed:
@@ -158,20 +160,22 @@ class LLMClient:
         """One logical call. `on_retry(attempt, error)` runs before a retry, e.g. to clear a
         streamed partial reply."""
         cfg = self.config(model_name)
-        request = self._effective(cfg, request)
+        stage = ctx.stage if ctx.purpose in ("stage", "agent") else None
+        request = self._effective(cfg, request, stage)
         call_key = uuid.uuid4().hex
         key = cache_key(cfg, request) if cfg.cache else None
         if key is not None:
             hit = self.ledger.cache_get(key)
             if hit is not None:
                 self.ledger.record(call_key, cfg, ctx, Attempt(
-                    1, "cached", 0.0, hit.usage, hit.model, 0.0, SOURCE_CACHE, None))
+                    1, "cached", 0.0, hit.usage, hit.model, 0.0, SOURCE_CACHE, None,
+                    finish_reason=hit.finish_reason))
                 if on_text is not None and hit.text:
                     on_text(hit.text)
                 return CallResult(hit, call_key, 0.0, True)
         provider = self.provider(model_name)
         budget = self._budget_for(ctx)
-        hold = (budget.reserve(self.estimate_cost(model_name, request)) if budget
+        hold = (budget.reserve(self.estimate_cost(model_name, request, stage)) if budget
                 else contextlib.nullcontext())
         with hold:
             return await self._attempts(model_name, cfg, provider, request, ctx, call_key, key,
@@ -231,7 +235,8 @@ class LLMClient:
                 attempt, started = attempt + 1, time.monotonic()
                 await asyncio.sleep(self.retry.delay(attempt - 1, error.retry_after, self._rng))
         except asyncio.CancelledError:
-            self._fail_row(row, cfg, ctx, attempt, started, "cancelled")
+            # Stopping a call is the user's choice, not a failure: its own ledger status.
+            self._fail_row(row, cfg, ctx, attempt, started, "cancelled", "cancelled")
             raise
 
     def _success(self, row: int | None, call_key: str, cfg: ModelConfig, attempt: int,
@@ -239,21 +244,21 @@ class LLMClient:
         cost, source, version = price_usage(cfg.model, price_provider(cfg), comp.usage, cfg.price)
         self.ledger.finish(row, cfg, Attempt(
             attempt, "ok", time.monotonic() - started, comp.usage, comp.model, cost, source,
-            version))
+            version, finish_reason=comp.finish_reason))
         if key is not None:
             self.ledger.cache_put(key, cfg, comp)
         return CallResult(comp, call_key, cost, False)
 
     def _fail_row(self, row: int | None, cfg: ModelConfig, ctx: CallContext, attempt: int,
-                  started: float, error: str) -> None:
-        """Complete the attempt's in-flight row as failed (none left when cancelled between
-        attempts: that wait sent nothing)."""
+                  started: float, error: str, status: str = "error") -> None:
+        """Complete the attempt's in-flight row as failed, or cancelled (none left when
+        cancelled between attempts: that wait sent nothing)."""
         logger.log(logging.INFO if error == "cancelled" else logging.WARNING,
                    "LLM call failed: %s %s attempt %d (%s, run %s, task %s): %s", cfg.provider,
                    cfg.model, attempt, ctx.purpose, ctx.run_id, ctx.task_id, error)
         if row is not None:
             self.ledger.finish(row, cfg, Attempt(
-                max(1, attempt), "error", time.monotonic() - started, error=error))
+                max(1, attempt), status, time.monotonic() - started, error=error))
 
     def link(self, call_key: str, *, version_id: int | None = None,
              review_id: int | None = None) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from mlrtui.config import ModelConfig, Settings
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.secrets import known_secrets, redact
-from mlrtui.providers.base import Completion, ProviderError, Request, Usage
+from mlrtui.providers.base import TRUNCATED_REASONS, Completion, ProviderError, Request, Usage
 from mlrtui.store import Store
 from mlrtui.store.db import now
 from mlrtui.store.owners import owner_token
@@ -47,7 +47,7 @@ class Attempt:
     """What one attempt left behind, for its ledger row."""
 
     attempt: int
-    status: str                      # ok | error | cached | in_flight (| interrupted on reap)
+    status: str                      # ok | error | cached | cancelled | in_flight (| interrupted)
     latency_s: float | None = None
     usage: Usage | None = None
     model_reported: str | None = None
@@ -55,6 +55,7 @@ class Attempt:
     price_source: str | None = None
     price_version: str | None = None
     error: str | None = None
+    finish_reason: str | None = None
 
 
 class Ledger:
@@ -108,7 +109,7 @@ class Ledger:
             "cost_usd": a.cost_usd, "price_source": a.price_source,
             "price_version": a.price_version,
             "latency_s": round(a.latency_s, 4) if a.latency_s is not None else None,
-            "status": a.status,
+            "status": a.status, "finish_reason": a.finish_reason,
             "error": redact(a.error, self.secrets) if a.error else None,
             "owner": owner_token() if a.status == IN_FLIGHT else None,
             "created_at": now(),
@@ -123,6 +124,12 @@ class Ledger:
         with self.store.transaction() as db:
             db.execute(f"UPDATE llm_calls SET {assignments} WHERE call_key = ?",
                        [*sets.values(), call_key])
+            if version_id is not None:   # a reply cut at the output limit makes a cut version
+                marks = ",".join("?" * len(TRUNCATED_REASONS))
+                db.execute(
+                    "UPDATE versions SET truncated = 1 WHERE id = ? AND EXISTS (SELECT 1 FROM "
+                    "llm_calls WHERE call_key = ? AND status IN ('ok', 'cached') AND "
+                    f"finish_reason IN ({marks}))", [version_id, call_key, *TRUNCATED_REASONS])
 
     def cache_get(self, key: str) -> Completion | None:
         rows = self.store.query("SELECT text, usage, model FROM response_cache WHERE key = ?",

@@ -80,8 +80,10 @@ def _event(job: ExperimentJob, line: str) -> None:
 
 async def _execute(job: ExperimentJob, code: str, outcome: ExperimentOutcome) -> ExecResult:
     (job.workspace / SCRIPT).write_text(code, encoding="utf-8")
+    python = job.cfg.experiment_python or job.client.settings.experiment_python
     result = await job.executor.run(ExecSpec(["python", SCRIPT], job.workspace,
-                                             timeout_s=job.timeout_s, memory_mb=job.memory_mb))
+                                             timeout_s=job.timeout_s, memory_mb=job.memory_mb,
+                                             python=python))
     eid = record_execution(job.store, job.run_id, result)
     workspace.collect(job.store, job.run_id, job.workspace, eid)
     outcome.execution_ids.append(eid)

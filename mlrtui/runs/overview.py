@@ -11,14 +11,16 @@ from statistics import fmean
 
 from pydantic import BaseModel
 
+from mlrtui.kernel.modelnames import UNATTRIBUTED
 from mlrtui.kernel.vocab import STAGES
+from mlrtui.runs import versions as V
+from mlrtui.runs.status import run_status
 from mlrtui.store.db import Store
 from mlrtui.store.tasks import TaskRow, get_task
 
 STAGE_ORDER = STAGES
-# The corpus's shared idea -> related work -> proposal chain is a run of no single model: it is
-# the proposals' upstream, not a seventh entrant of the comparison.
-UNATTRIBUTED = "unknown"
+# UNATTRIBUTED: the corpus's shared idea -> related work -> proposal chain is a run of no single
+# model: it is the proposals' upstream, not a seventh entrant of the comparison.
 
 
 class JudgeScore(BaseModel):
@@ -40,7 +42,7 @@ class RunSummary(BaseModel):
     mode: str
     model: str
     agent: str | None = None
-    status: str
+    status: str                     # derived by runs.status (done, partial 2/5, ...)
     source: str
     created_at: str
     heads: dict[str, int] = {}      # stage -> current version id, in pipeline order
@@ -93,6 +95,7 @@ class VersionDetail(BaseModel):
     author_original: str | None = None
     created_at: str
     stale: bool
+    truncated: bool = False
     note: str | None = None
     is_head: bool
     upstream: list[VersionRef] = []
@@ -123,10 +126,11 @@ def task_detail(store: Store, task_id: str) -> TaskDetail | None:
     task = get_task(store, task_id)
     if task is None:
         return None
-    rows = store.query("SELECT id, mode, model, agent, status, source, created_at FROM runs "
+    rows = store.query("SELECT id, mode, model, agent, source, created_at FROM runs "
                        "WHERE task_id = ? ORDER BY mode DESC, model, id", [task_id])
     heads = _heads(store, [r["id"] for r in rows])
-    runs = [RunSummary(**r, heads=heads.get(r["id"], {})) for r in rows]
+    runs = [RunSummary(**r, heads=heads.get(r["id"], {}),
+                       status=run_status(store, V.get_run(store, r["id"])).label) for r in rows]
     return TaskDetail(task=task, runs=runs)
 
 
@@ -195,7 +199,7 @@ def _refs(store: Store, sql: str, version_id: int) -> list[VersionRef]:
 def get_version(store: Store, version_id: int) -> VersionDetail | None:
     rows = store.query(
         """SELECT v.id, v.run_id, r.task_id, r.mode, r.model, v.stage, v.text, v.author,
-                  v.author_original, v.created_at, v.stale, v.note,
+                  v.author_original, v.created_at, v.stale, v.truncated, v.note,
                   EXISTS(SELECT 1 FROM stage_heads h WHERE h.version_id = v.id) AS is_head
            FROM versions v JOIN runs r ON r.id = v.run_id WHERE v.id = ?""", [version_id])
     if not rows:
@@ -207,6 +211,7 @@ def get_version(store: Store, version_id: int) -> VersionDetail | None:
     downstream = _refs(store, """SELECT v.id, v.stage, v.author, v.created_at
                                  FROM version_inputs i JOIN versions v ON v.id = i.version_id
                                  WHERE i.input_version_id = ? ORDER BY v.id""", version_id)
-    return VersionDetail(**{**row, "stale": bool(row["stale"]), "is_head": bool(row["is_head"])},
+    return VersionDetail(**{**row, "stale": bool(row["stale"]), "truncated": bool(row["truncated"]),
+                            "is_head": bool(row["is_head"])},
                          upstream=upstream, downstream=downstream,
                          judges=judge_scores(store, [version_id]).get(version_id, []))

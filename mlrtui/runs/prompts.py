@@ -45,6 +45,16 @@ SPECS: dict[Stage, StageSpec] = {
 # Template name -> max output tokens for the experiment's own calls.
 EXPERIMENT_CALLS = {"experiment_code": 1500, "experiment_repair": 1500,
                     "experiment_results": 900}
+# Template name -> the stage whose output limit applies to it.
+TEMPLATE_STAGES: dict[str, Stage] = {**{s.template: s.stage for s in SPECS.values()},
+                                     **dict.fromkeys(EXPERIMENT_CALLS, "experiment")}
+
+
+def stage_max_tokens(stage: Stage, cfg: ModelConfig) -> int:
+    """Output tokens a stage asks this model for: the config's per-stage value (model, then
+    global) or the stage's default, never above the model's limit for that stage."""
+    wanted = cfg.stage_max_tokens.get(stage, SPECS[stage].max_tokens)
+    return min(wanted, cfg.output_limit(stage))
 
 
 def template_path(name: str) -> Path:
@@ -109,8 +119,14 @@ def fit(values: dict[str, str], budget: int) -> dict[str, str]:
 def build_request(template: str, values: dict[str, str], cfg: ModelConfig, *,
                   max_tokens: int, fitted: tuple[str, ...] = (),
                   temperature: float | None = None) -> Request:
-    """A request from a template; only the names in `fitted` share the input budget."""
-    max_tokens = min(max_tokens, cfg.max_tokens)
+    """A request from a template; only the names in `fitted` share the input budget.
+
+    A stage's main template asks for the configured per-stage limit when there is one; every
+    request stays within the model's limit for its stage."""
+    stage = TEMPLATE_STAGES.get(template)
+    if stage is not None and SPECS[stage].template == template and stage in cfg.stage_max_tokens:
+        max_tokens = cfg.stage_max_tokens[stage]
+    max_tokens = min(max_tokens, cfg.output_limit(stage))
     budget = input_budget(cfg, max_tokens)
     values = {**values, **fit({k: values.get(k, "") for k in fitted}, budget)}
     system, user = load_template(template)

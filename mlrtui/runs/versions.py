@@ -56,6 +56,7 @@ class Version(BaseModel):
     author: str
     author_original: str | None = None
     stale: bool = False
+    truncated: bool = False         # the reply stopped at the output limit: the text is cut
     note: str | None = None
     content_hash: str
     created_at: str
@@ -64,10 +65,11 @@ class Version(BaseModel):
 
 
 class StageState(BaseModel):
-    """What the stepper shows for one stage: pending (no version), done or stale."""
+    """What the stepper shows for one stage: pending (no version), done, stale, or failed-code
+    (an experiment version none of whose executions succeeded: its results are not results)."""
 
     stage: Stage
-    state: Literal["pending", "done", "stale"]
+    state: Literal["pending", "done", "stale", "failed-code"]
     version_id: int | None = None
     author: str | None = None
     versions: int = 0
@@ -157,7 +159,8 @@ def _version(store: Store, row: dict, current: dict[Stage, int] | None = None) -
     current = current if current is not None else heads(store, row["run_id"])
     return Version(id=row["id"], run_id=row["run_id"], stage=row["stage"], text=row["text"],
                    author=row["author"], author_original=row["author_original"],
-                   stale=bool(row["stale"]), note=row["note"], content_hash=row["content_hash"],
+                   stale=bool(row["stale"]), truncated=bool(row.get("truncated")),
+                   note=row["note"], content_hash=row["content_hash"],
                    created_at=row["created_at"], inputs=inputs,
                    current=current.get(row["stage"]) == row["id"])
 
@@ -272,10 +275,20 @@ def stage_states(store: Store, run_id: int) -> list[StageState]:
             out.append(StageState(stage=stage, state="pending", versions=counts.get(stage, 0)))
             continue
         row = store.query("SELECT author, stale FROM versions WHERE id=?", [vid])[0]
-        out.append(StageState(stage=stage, state="stale" if row["stale"] else "done",
+        state = "stale" if row["stale"] else "done"
+        if stage == "experiment" and state == "done" and _no_successful_execution(store, vid):
+            state = "failed-code"
+        out.append(StageState(stage=stage, state=state,
                               version_id=vid, author=row["author"],
                               versions=counts.get(stage, 0)))
     return out
+
+
+def _no_successful_execution(store: Store, version_id: int) -> bool:
+    """True when the version has executions and not one of them ended ok."""
+    row = store.query("SELECT COUNT(*) AS n, SUM(status = 'ok') AS ok FROM executions "
+                      "WHERE version_id=?", [version_id])[0]
+    return bool(row["n"]) and not row["ok"]
 
 
 def stale_stages(store: Store, run_id: int) -> list[Stage]:

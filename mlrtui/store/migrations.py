@@ -449,6 +449,15 @@ def m0010_release_provenance(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m0011_console(db: Database) -> None:
+    """Which stages a run was asked for (JSON list; NULL: all of them), whether a version's reply
+    was cut at the output limit, and each call's finish reason (why the model stopped)."""
+    db.execute("ALTER TABLE runs ADD COLUMN stages_requested TEXT")
+    db.execute("ALTER TABLE versions ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE llm_calls ADD COLUMN finish_reason TEXT")
+
+
 def known_names() -> list[str]:
     """Names of every migration this build knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -46,6 +46,16 @@ def screen_commands(app: MlrtuiApp, screen: Screen) -> Iterable[SystemCommand]:
                             discover=True)
 
 
+# Textual's own entries that one of ours already covers: "Keys" is what our "Help" (f1) shows.
+COVERED = frozenset({"Keys"})
+
+
+def builtin(commands: Iterable[SystemCommand]) -> Iterable[SystemCommand]:
+    """Textual's built-in palette entries, less those one of ours covers (one "Help", no
+    "Keys" beside it). App.get_system_commands: `yield from builtin(super()...)`."""
+    return (c for c in commands if c.title not in COVERED)
+
+
 def palette(app: MlrtuiApp, screen: Screen) -> Iterable[SystemCommand]:
     yield from mode_commands(app)
     yield from app_commands(app)

@@ -71,7 +71,8 @@ async def test_import_from_the_palette_path_shows_progress_then_summary(app, tmp
         summary_screen = app.screen
         assert isinstance(summary_screen, ImportSummaryScreen)
         added = summary_screen.query_one("#summary-added", DataTable)
-        counts = {added.get_row_at(i)[0]: added.get_row_at(i)[1] for i in range(added.row_count)}
+        counts = {str(added.get_row_at(i)[0]): str(added.get_row_at(i)[1])
+                  for i in range(added.row_count)}
         assert counts["tasks"] == "2" and int(counts["versions"]) >= 7
         problems = summary_screen.query_one("#summary-problems", TextArea).text
         assert "idea_deepseek-r1.md" in problems

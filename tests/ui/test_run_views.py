@@ -37,7 +37,7 @@ async def test_history_lists_versions_and_diffs_any_two(store, llm_settings, tmp
         third = V.current(store, run_id, "idea").id
         row = table.get_row(str(third))
         assert (row[2], row[4]) == ("human", "current")
-        assert table.get_row(str(ids["idea_model"]))[2] == MODEL
+        assert table.get_row(str(ids["idea_model"]))[2] == "gpt-4o"   # fake-openai serves gpt-4o; one name
         # highlighted (newest) against the one before it
         title = str(history.query_one("#diff-title").render())
         assert f"v{ids['idea']} (human) → v{third} (human)" in title

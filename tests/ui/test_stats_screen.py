@@ -93,6 +93,9 @@ async def test_plots_follow_the_dimension_and_the_judge_pair(app, store):
         assert pair == ("claude-3-7-sonnet", "gemini-2.5-pro-preview")
         assert screen.data.pairs == judge_pairs(store, "idea", "Consistency", *pair)
         assert len(screen.data.pairs) == 18                          # every idea, both judges
+        assert screen.check_action("pair", ()) is False              # not on this tab
+        await pilot.press("3")
+        await settle(app, pilot)
         assert screen.check_action("pair", ()) is None               # two judges: one pair
 
 

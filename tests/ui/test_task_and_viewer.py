@@ -51,7 +51,7 @@ async def test_toggle_shows_proposals_and_h_l_move_between_columns(app, seeded):
         assert screen.stage == "proposal"
         assert [c.output.version_id for c in screen.query(OutputColumn)] == [
             seeded[f"proposal:{m}"] for m in MODELS]
-        assert screen.query_one(TabbedContent).get_tab("tab-compare").label_text == "Proposals"
+        assert screen.query_one(TabbedContent).get_tab("tab-compare").label_text == "Compare proposals"
         await pilot.press("l", "l")
         assert app.focused.output.model == MODELS[2]
         await pilot.press("h")

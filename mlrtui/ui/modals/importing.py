@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -125,12 +126,14 @@ class ImportSummaryScreen(Modal[None]):
         head = ("Import stopped (run it again to complete it)" if s.stopped
                 else "Import finished")
         n = len(s.problems)
-        with Vertical(classes="dialog -wide"):
+        with Vertical(classes="dialog -wide -summary"):
             yield Label(f"{head} in {s.elapsed_s:.1f} s · {s.added:,} rows added · "
                         f"{n} problem{'s' if n != 1 else ''}", classes="dialog-title")
             with Horizontal(id="summary-tables"):
-                yield self._table("found", s.seen, "summary-found")
-                yield self._table("added", s.counts, "summary-added")
+                yield self._table("found in the corpus", s.seen, "summary-found")
+                added = {k: n for k, n in s.counts.items() if n}   # kinds with nothing: no row
+                yield self._table("rows added", added or {"(nothing new)": 0},
+                                  "summary-added")
             yield Label("Problems, one line each (select to copy):" if n else "No problems.")
             yield TextArea("\n".join(s.problem_lines()),
                            read_only=True, id="summary-problems")
@@ -140,9 +143,10 @@ class ImportSummaryScreen(Modal[None]):
     @staticmethod
     def _table(title: str, counts: dict[str, int], table_id: str) -> DataTable:
         table: DataTable = DataTable(id=table_id, cursor_type="none", zebra_stripes=True)
-        table.add_columns(title, "count")
+        table.add_column(title, key="kind")
+        table.add_column(Text("count", justify="right"), key="count")
         for kind, n in counts.items():
-            table.add_row(kind, f"{n:,}")
+            table.add_row(kind.replace("_", " "), Text(f"{n:,}", justify="right"))
         return table
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ import importlib
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import TabbedContent
 
@@ -47,7 +48,28 @@ class AppScreen(Screen):
 
 class TabbedScreen(AppScreen):
     """A screen built around one TabbedContent: `tab(...)` actions switch panes, and whichever
-    way a pane becomes active its content takes the focus and the footer's keys are refreshed."""
+    way a pane becomes active its content takes the focus and the footer's keys are refreshed.
+
+    `TAB_ACTIONS` names the panes where an action applies; on any other pane its key is left out
+    of the footer and the palette (check_action returns False). A subclass's own check_action
+    starts with `if (ok := super().check_action(action, parameters)) is not True: return ok`.
+    """
+
+    TAB_ACTIONS: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    @property
+    def active_pane(self) -> str | None:
+        try:
+            return self.query_one(TabbedContent).active or None
+        except NoMatches:        # not composed yet, or a screen with nothing to show
+            return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        panes = self.TAB_ACTIONS.get(action)
+        if panes is None:
+            return True
+        active = self.active_pane
+        return active is None or active in panes
 
     def action_tab(self, pane_id: str) -> None:
         self.query_one(TabbedContent).active = pane_id

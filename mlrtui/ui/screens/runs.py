@@ -14,8 +14,10 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Static
 
 from mlrtui.runs import versions as V
+from mlrtui.runs.status import run_status
 from mlrtui.ui.jobs.stage import stage_job
 from mlrtui.ui.modals import ChoiceScreen
+from mlrtui.ui.names import model_label
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.keytable import KeyTable
 from mlrtui.ui.widgets.stepper import MARKS
@@ -63,7 +65,9 @@ class RunsScreen(AppScreen):
     HELP = """\
 ### Runs
 The newest runs first. The stages column reads idea, literature, proposal, experiment, paper:
-✓ done, ! stale (an upstream stage changed), ○ no version yet. `enter` opens a run; `a` shows
+✓ done, ! stale (an upstream stage changed), ✗ an experiment none of whose executions
+succeeded, ○ no version yet. The status column: running, failed, interrupted, stale, done
+(every stage the run was asked for is produced), partial (some are: "partial 2/5"), pending. `enter` opens a run; `a` shows
 the runs imported from the corpus too. New runs start from a task (Task screen, `n`).
 """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,9 +101,13 @@ the runs imported from the corpus too. New runs start from a task (Task screen, 
         runs = [r for r in V.list_runs(self.store) if self.show_all or r.source == "local"]
         for run in runs:
             job = stage_job(self.app, run.id)
-            status = f"running {job.stage}" if job is not None and job.running else run.status
-            table.add_row(str(run.id), run.task_id, run.model_name, run.mode, run.source,
-                          stage_marks(V.stage_states(self.store, run.id)), status,
+            live = job is not None and job.running
+            states = V.stage_states(self.store, run.id)
+            status = (f"running {job.stage}" if live else
+                      run_status(self.store, run, live=live, states=states).label)
+            table.add_row(str(run.id), run.task_id, model_label(self.app, run.model_name),
+                          run.mode, run.source,
+                          stage_marks(states), status,
                           run.updated_at[:16].replace("T", " "), key=str(run.id))
         if keep is not None:
             table.move_to_key(keep)
@@ -107,7 +115,7 @@ the runs imported from the corpus too. New runs start from a task (Task screen, 
         which = noun if self.show_all else f"{noun} made here (a: all)"
         self.summary = (f"{len(runs)} {which} · stages: idea literature proposal experiment "
                         f"paper ({MARKS['done']} done, {MARKS['stale']} stale, "
-                        f"{MARKS['pending']} none)")
+                        f"{MARKS['failed-code']} code failed, {MARKS['pending']} none)")
         self._explain_row()
 
     def _explain_row(self) -> None:
@@ -116,8 +124,10 @@ the runs imported from the corpus too. New runs start from a task (Task screen, 
         second = "No runs yet: open a task and press n." if key is None else ""
         if key is not None:
             run = V.get_run(self.store, int(key))
-            if run.error:
-                second = f"Run {run.id}: [b]{escape(run.status)}[/b] · {escape(run.error)}"
+            job = stage_job(self.app, run.id)
+            status = run_status(self.store, run, live=job is not None and job.running)
+            if status.reason:
+                second = f"Run {run.id}: [b]{escape(status.label)}[/b] · {escape(status.reason)}"
         self.query_one("#runs-explain", Static).update(f"{self.summary}\n{second}")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -185,14 +185,22 @@ how often each judge agrees with the humans (counts, Cohen's kappa or "undefined
         self.query_one("#judges-title", Label).update(
             f"{self.dimension} by judge (each judge's mean over its items) and the spread")
         fill_judges(self.query_one("#stats-judges", StatsTable), board, self.dimension)
-        await self.query_one(DistributionGrid).show(self.dimension, data.per_model)
+        board_means = {r.model: r.cells[self.dimension].display for r in data.board.rows
+                       if self.dimension in r.cells}
+        await self.query_one(DistributionGrid).show(self.dimension, data.per_model, board_means)
         a, b = data.pair or ("judge A", "judge B")
         self.query_one(JudgeScatter).show(self.dimension, a, b, data.pairs)
         self._bar()
         self.refresh_bindings()
 
     # -- actions -----------------------------------------------------------------------------
+    TAB_ACTIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "dimension": ("tab-board", "tab-dist", "tab-scatter"), "pair": ("tab-scatter",),
+        "source": ("tab-agree",), "policy": ("tab-agree",)}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if (ok := super().check_action(action, parameters)) is not True:
+            return ok
         if action == "dimension" and (self.data is None or len(self.data.board.dimensions) < 2):
             return None
         if action == "pair" and (self.data is None or len(self.data.board.judges) < 3):

@@ -10,12 +10,22 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Label, Static, TabbedContent, TabPane
 
 from mlrtui.runs import overview as browse
+from mlrtui.ui.names import model_label
 from mlrtui.ui.screens.base import TabbedScreen
 from mlrtui.ui.widgets.comparison import Comparison
 from mlrtui.ui.widgets.keytable import KeyTable
 from mlrtui.ui.widgets.mdlog import MarkdownLog
 
 STAGE_TITLES = {"idea": "Ideas", "proposal": "Proposals"}
+
+
+def compare_label(stage: str) -> str:
+    """The comparison tab's label: named like its key in the footer ("3 Compare")."""
+    return f"Compare {STAGE_TITLES[stage].lower()}"
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 class TaskScreen(TabbedScreen):
@@ -60,13 +70,13 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
         outputs = browse.compare_stage(self.store, self.task_id, self.stage)
         t = detail.task
         yield Static(f"[b]{t.id}[/b] · {t.venue.upper()} {t.year} · {t.category} · "
-                     f"{len(detail.runs)} runs\n{escape(t.title)}", id="task-head")
+                     f"{plural(len(detail.runs), 'run')}\n{escape(t.title)}", id="task-head")
         with TabbedContent(initial="tab-compare" if outputs else "tab-call"):
             with TabPane("Call", id="tab-call"):
                 yield MarkdownLog(t.body, id="call")
             with TabPane("Runs", id="tab-runs"):
                 yield KeyTable(id="runs-table")
-            with TabPane(STAGE_TITLES[self.stage], id="tab-compare"):
+            with TabPane(compare_label(self.stage), id="tab-compare"):
                 yield Label("", id="compare-title")
                 yield Comparison(id="comparison")
         yield Footer()
@@ -84,14 +94,15 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
         table.clear(columns=True)
         table.add_columns("run", "mode", "model", "agent", "status", "stages done", "created")
         for run in self.detail.runs if self.detail else []:
-            table.add_row(str(run.id), run.mode, run.model, run.agent or "", run.status,
+            table.add_row(str(run.id), run.mode, model_label(self.app, run.model),
+                          run.agent or "", run.status,
                           " ".join(run.stages_done) or "none",
                           run.created_at[:16].replace("T", " "),
                           key=str(run.id))
 
     async def _show(self, outputs: list[browse.StageOutput]) -> None:
         title = STAGE_TITLES[self.stage]
-        self.query_one(TabbedContent).get_tab("tab-compare").label = title
+        self.query_one(TabbedContent).get_tab("tab-compare").label = compare_label(self.stage)
         self.query_one("#compare-title", Label).update(
             f"{title} of {len(outputs)} model{'s' if len(outputs) != 1 else ''} · "
             f"t: {'proposals' if self.stage == 'idea' else 'ideas'} · enter: view")
@@ -106,11 +117,14 @@ between ideas and proposals, `h`/`l` move between columns, `enter` opens the vie
             self._fill_runs()
             await self._show(browse.compare_stage(self.store, self.task_id, self.stage))
 
+    TAB_ACTIONS: ClassVar[dict[str, tuple[str, ...]]] = {"view_output": ("tab-runs",)}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("tab", "toggle_stage", "new_run", "view_output") and self.detail is None:
             return None
-        if action == "view_output" and (not self.detail.runs or self.query_one(
-                TabbedContent).active != "tab-runs"):
+        if (ok := super().check_action(action, parameters)) is not True:
+            return ok
+        if action == "view_output" and not self.detail.runs:
             return None
         return True
 

@@ -1,6 +1,8 @@
 """The Tasks mode: every task in a table, narrowed as you type, filtered by venue/year/category.
 
 The table never loads task bodies; the highlighted task's category explanation is shown below.
+It fits the terminal: the runs and best-score columns are always whole, titles are cut at a word
+boundary with an ellipsis, and below NARROW columns venue and year (both in the id) are left out.
 """
 
 from __future__ import annotations
@@ -21,15 +23,35 @@ from mlrtui.ui.widgets.filterbar import TaskFilterBar
 from mlrtui.ui.widgets.keytable import KeyTable
 
 AUTOMATIC = "\0automatic"   # the choice that removes an override (None means "cancelled")
-TITLE_WIDTH = 52
+TITLE_WIDTH = 52            # the most a title gets, however wide the terminal
+TITLE_MIN = 12
+NARROW = 100                # below this many columns venue and year are left out
+COLUMNS = {"id": "id", "venue": "venue", "year": "year", "category": "category",
+           "title": "title", "runs": "runs", "best": "best"}
 
 
 def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def clip_words(text: str, width: int) -> str:
+    """Cut at the last word boundary that fits, then an ellipsis; a lone long word is cut."""
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    if " " in head.strip():
+        head = head[: head.rstrip().rfind(" ")]
+    return head.rstrip(" ,;:-–") + "…"
+
+
+def layout(tasks: list[TaskRow], width: int) -> tuple[list[str], int]:
+    """The columns that fit `width` cells and how many cells the title gets."""
+    keys = [k for k in COLUMNS if width >= NARROW or k not in ("venue", "year")]
+    sizes = {"id": max([2, *(len(t.id) for t in tasks)]), "venue": 7, "year": 4,
+             "category": max([8, *(len(t.category) for t in tasks)]),
+             "runs": max([4, *(len(str(t.runs)) for t in tasks)]), "best": 4}
+    used = sum(sizes[k] + 2 for k in keys if k != "title") + 2 + 2   # title padding, scrollbar
+    return keys, max(TITLE_MIN, min(TITLE_WIDTH, width - used))
 
 
 def explain(task: TaskRow) -> str:
@@ -69,6 +91,8 @@ The line under the table says why a task got its category; `c` overrides it.
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, TaskRow] = {}
+        self._columns: list[str] = []
+        self._filter = TaskFilter()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,21 +103,33 @@ The line under the table says why a task got its category; `c` overrides it.
 
     def on_mount(self) -> None:
         table = self.query_one(KeyTable)
-        table.add_columns("id", "venue", "year", "category", "title", "runs", "best")
         self.load(TaskFilter())
         table.focus()
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._columns:
+            self.load(self._filter)
 
     def load(self, flt: TaskFilter) -> None:
         """Fill the table for a filter, keeping the cursor on the same task when it stays."""
         table = self.query_one(KeyTable)
         keep = table.current_key
+        self._filter = flt
         tasks = list_tasks(self.store, flt)
         self.rows = {t.id: t for t in tasks}
-        table.clear()
+        columns, title_width = layout(tasks, table.size.width or self.app.size.width)
+        if columns != self._columns:
+            table.clear(columns=True)
+            for key in columns:
+                table.add_column(COLUMNS[key], key=key)
+            self._columns = columns
+        else:
+            table.clear()
         for t in tasks:
-            table.add_row(t.id, t.venue.upper(), str(t.year), t.category,
-                          _clip(t.title, TITLE_WIDTH), str(t.runs), _score(t.best_score),
-                          key=t.id)
+            cells = {"id": t.id, "venue": t.venue.upper(), "year": str(t.year),
+                     "category": t.category, "title": clip_words(t.title, title_width),
+                     "runs": str(t.runs), "best": _score(t.best_score)}
+            table.add_row(*(cells[k] for k in columns), key=t.id)
         if keep:
             table.move_to_key(keep)
         self.query_one(TaskFilterBar).set_count(len(tasks), browse.task_count(self.store))

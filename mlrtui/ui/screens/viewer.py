@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.widgets import ContentSwitcher, Footer, Header, Static, TextArea
 
+from mlrtui.kernel.modelnames import display_model
 from mlrtui.runs import overview as browse
 from mlrtui.ui.modals import ChoiceScreen
 from mlrtui.ui.screens.base import AppScreen
@@ -20,13 +21,16 @@ def _refs(refs: list[browse.VersionRef]) -> str:
     return escape(", ".join(f"#{r.id} {r.stage} by {r.author}" for r in refs) or "none")
 
 
-def meta_text(v: browse.VersionDetail) -> str:
-    author = escape(v.author + (f" (as {v.author_original})" if v.author_original
-                                and v.author_original != v.author else ""))
+def meta_text(v: browse.VersionDetail, ids: dict[str, str] | None = None) -> str:
+    shown = display_model(v.author, ids)
+    author = escape(shown + (f" (as {v.author_original})" if v.author_original
+                             and v.author_original not in (v.author, shown) else ""))
     state = "current" if v.is_head else "superseded"
     stale = "[b $warning]stale: an upstream stage changed[/]" if v.stale else "not stale"
+    if v.truncated:
+        stale += " · [b $warning]truncated: the reply stopped at the output limit[/]"
     return (f"[b]{v.stage}[/b] #{v.id} · task {v.task_id} · run {v.run_id} "
-            f"({v.mode}, {escape(v.model)})"
+            f"({v.mode}, {escape(display_model(v.model, ids))})"
             f"\nauthor {author} · created {v.created_at} · {state} · {stale}"
             f"\nupstream: {_refs(v.upstream)} · downstream: {_refs(v.downstream)}")
 
@@ -71,7 +75,7 @@ can be selected and copied). `u` / `d` open a version it was built from / built 
             yield Static(f"No version #{self.version_id} in the database.", id="viewer-meta")
             yield Footer()
             return
-        yield Static(meta_text(v), id="viewer-meta", classes="-stale" if v.stale else "")
+        yield Static(meta_text(v, self.settings.model_ids()), id="viewer-meta", classes="-stale" if v.stale else "")
         yield Static(scores_text(v.judges), id="viewer-scores")
         with ContentSwitcher(initial="viewer-rendered", id="viewer-switch"):
             yield MarkdownLog(v.text, id="viewer-rendered")
@@ -90,7 +94,7 @@ can be selected and copied). `u` / `d` open a version it was built from / built 
             return
         self.version = version
         meta = self.query_one("#viewer-meta", Static)
-        meta.update(meta_text(version))
+        meta.update(meta_text(version, self.settings.model_ids()))
         meta.set_class(version.stale, "-stale")
         self.query_one("#viewer-scores", Static).update(scores_text(version.judges))
 

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from mlrtui.runs.overview import JudgeScore, StageOutput
+from mlrtui.ui.names import model_label
 from mlrtui.ui.widgets.mdlog import MarkdownLog
 
 
@@ -75,7 +76,8 @@ class OutputColumn(Vertical):
 
     def compose(self) -> ComposeResult:
         out = self.output
-        head = [f"[b]{escape(out.model)}[/b]{'  (stale)' if out.stale else ''}",
+        name = escape(model_label(self.app, out.model))
+        head = [f"[b]{name}[/b]{'  (stale)' if out.stale else ''}",
                 f"{'mean of judges':<29}{_fmt(out.mean_overall):>5}" if out.judges
                 else "not judged yet", *map(escape, score_lines(out.judges))]
         header = Static("\n".join(head), classes="output-head")

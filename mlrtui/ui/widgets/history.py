@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, RichLog, Static
 
 from mlrtui.runs import versions as V
+from mlrtui.ui.names import model_label
 from mlrtui.ui.widgets.keytable import KeyTable
 
 STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "bold cyan"), ("+", "green"), ("-", "red"))
@@ -92,8 +93,10 @@ class VersionHistory(Vertical):
         table = self.table
         table.clear()
         for v in versions:
-            state = ("current" if v.current else "") + (" stale" if v.stale else "")
-            table.add_row("●" if v.id in self.marked else "", f"v{v.id}", v.author,
+            state = (("current" if v.current else "") + (" stale" if v.stale else "")
+                     + (" truncated" if v.truncated else ""))
+            table.add_row("●" if v.id in self.marked else "", f"v{v.id}",
+                          model_label(self.app, v.author),
                           v.created_at[:16].replace("T", " "), state.strip() or "older",
                           (v.note or "")[:40], str(len(v.text)), key=str(v.id))
         if keep is not None:

@@ -18,6 +18,7 @@ from textual.widgets.selection_list import Selection
 from mlrtui.judge.rubrics import JUDGE_STAGES
 from mlrtui.kernel.vocab import JUDGE_STAGE_LABELS
 from mlrtui.providers.registry import ModelStatus
+from mlrtui.ui.names import model_label
 
 STAGE_LABELS = JUDGE_STAGE_LABELS
 
@@ -59,7 +60,9 @@ class JudgeSetup(Vertical):
     def _selections(self) -> list[Selection[str]]:
         out = []
         for st in sorted(self.statuses, key=lambda s: (not s.available, s.name)):
-            prompt = Text(st.name) if st.available else Text(f"{st.name} ✗", style="dim")
+            shown = model_label(self.app, st.name)      # the id its reviews are stored under
+            shown = st.name if shown == st.name else f"{shown} ({st.name})"
+            prompt = Text(shown) if st.available else Text(f"{shown} ✗", style="dim")
             out.append(Selection(prompt, st.name, st.available and st.name in self.default_judges,
                                  id=st.name, disabled=not st.available))
         return out

@@ -12,7 +12,7 @@ from mlrtui.costs.calls import CallRow, cost_text
 from mlrtui.costs.summary import CostLine
 from mlrtui.ui.widgets.keytable import KeyTable
 
-STATUS_STYLE = {"ok": "green", "cached": "cyan", "error": "bold red"}
+STATUS_STYLE = {"ok": "green", "cached": "cyan", "error": "bold red", "cancelled": "yellow"}
 
 
 def _clip(text: str | None, width: int) -> str:
@@ -59,25 +59,44 @@ class LedgerTable(KeyTable):
 
 
 class TotalsTable(DataTable):
-    """One line per group plus the total; read-only, so no cursor."""
+    """One line per group plus the total; read-only, so no cursor.
+
+    Numbers are never cut: the group names get what room is left (at least KEY_MIN cells) and
+    are clipped with an ellipsis; a resize, or a refresh after re-pricing, sizes them again."""
+
+    KEY_MIN, KEY_MAX = 8, 20
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "none")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
+        self._shown: tuple[str, list[CostLine], CostLine] | None = None
 
     def show(self, by: str, lines: list[CostLine], total: CostLine) -> None:
+        self._shown = (by, lines, total)
+        rows = [(line, str(line.calls), f"{line.input_tokens + line.output_tokens:,}",
+                 cost_text(line.calls, line.unpriced, line.cost_usd),
+                 str(line.failed_attempts)) for line in [*lines, total]]
+        labels = ("calls", "tokens", "cost", "failed")
+        numbers = sum(max(len(label), *(len(r[i + 1]) for r in rows)) + 2
+                      for i, label in enumerate(labels))
+        room = (self.size.width or self.app.size.width) - numbers - 3
+        key_width = max(self.KEY_MIN, min(self.KEY_MAX, room))
         self.clear(columns=True)
         self.add_column(by, key="key")
-        for label in ("calls", "tokens", "cost", "failed"):
+        for label in labels:
             self.add_column(Text(label, justify="right"), key=label)
-        for line in [*lines, total]:
+        for line, calls, tokens, cost, failed_n in rows:
             bold = "bold" if line is total else ""
-            cost = cost_text(line.calls, line.unpriced, line.cost_usd)
             failed = "red" if line.failed_attempts else "dim"
             self.add_row(
-                Text(_clip(line.key if line.key is not None else f"(no {by})", 20), style=bold),
-                Text(str(line.calls), justify="right", style=bold),
-                Text(f"{line.input_tokens + line.output_tokens:,}", justify="right"),
+                Text(_clip(line.key if line.key is not None else f"(no {by})", key_width),
+                     style=bold),
+                Text(calls, justify="right", style=bold),
+                Text(tokens, justify="right"),
                 Text(cost, justify="right", style="yellow" if "unpriced" in cost else bold),
-                Text(str(line.failed_attempts), justify="right", style=failed))
+                Text(failed_n, justify="right", style=failed))
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)

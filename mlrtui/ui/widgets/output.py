@@ -18,6 +18,7 @@ from textual.widgets.markdown import MarkdownStream
 from mlrtui.runs import versions as V
 from mlrtui.ui.jobs import Job
 from mlrtui.ui.jobs.stage import StageJob
+from mlrtui.ui.names import model_label
 from mlrtui.ui.widgets.docview import DocView
 
 
@@ -69,9 +70,13 @@ class OutputPane(Vertical):
             meta.update(f"[b]{stage}[/b] · no version yet · r runs it, 2 writes it by hand")
         else:
             stale = " · [b]stale: built from older upstream versions[/b]" if version.stale else ""
-            meta.update(f"[b]{stage}[/b] · v{version.id} by {escape(version.author)} · "
+            if version.truncated:
+                stale += " · [b]truncated at the output limit[/b] (stage_max_tokens)"
+            author = model_label(self.app, version.author)
+            meta.update(f"[b]{stage}[/b] · v{version.id} by {escape(author)} · "
                         f"{version.created_at[:16].replace('T', ' ')}{stale}")
-        meta.set_class(bool(version and version.stale and not live), "-stale")
+        meta.set_class(bool(version and (version.stale or version.truncated) and not live),
+                       "-stale")
         switcher = self.query_one(ContentSwitcher)
         switcher.current = "output-live" if live else "output-doc"
         # The document view was hidden while the stage streamed: it has no width of its own

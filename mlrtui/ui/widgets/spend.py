@@ -48,6 +48,16 @@ class BudgetBars(Static):
         self.update(out)
 
 
+def usd_axis(values: list[float], ticks: int = 4) -> tuple[float, list[float], list[str]]:
+    """The y axis of a USD plot: from $0 up (never negative dollars, also when nothing is
+    priced and every bar is 0), with dollar labels."""
+    top = max([v for v in values if v > 0], default=0.0)
+    top = top * 1.1 if top else 1.0
+    marks = [top * i / ticks for i in range(ticks + 1)]
+    digits = 2 if top >= 1 else 4
+    return top, marks, [f"${m:.{digits}f}" for m in marks]
+
+
 class SpendPlot(PlotextPlot):
     """Bars of USD per day (priced calls), the last MAX_DAYS days that had calls."""
 
@@ -65,7 +75,11 @@ class SpendPlot(PlotextPlot):
             self.refresh()
             return
         positions = list(range(len(days)))
-        plt.bar(positions, [round(d.cost_usd, 6) for d in days], width=0.6)
+        values = [round(d.cost_usd, 6) for d in days]
+        plt.bar(positions, values, width=0.6)
+        top, marks, labels = usd_axis(values)
+        plt.ylim(0, top)
+        plt.yticks(marks, labels)
         step = max(1, -(-len(days) // TICKS))
         ticks = positions[::step]
         plt.xticks(ticks, [days[i].day[5:] for i in ticks])

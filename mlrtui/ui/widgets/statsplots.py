@@ -44,7 +44,10 @@ class DistributionGrid(Grid):
     DistributionGrid .empty {{ color: $text-muted; padding: 1 2; }}
     """
 
-    async def show(self, dimension: str, per_model: dict[str, list[float]]) -> None:
+    async def show(self, dimension: str, per_model: dict[str, list[float]],
+                   means: dict[str, float] | None = None) -> None:
+        """`means`: the leaderboard's value per model, so both tabs print the same number
+        (one rounding rule); without it the title says it is the mean of the items."""
         await self.remove_children()
         if not per_model:
             await self.mount(Static(f"No {dimension} scores for this stage.", classes="empty"))
@@ -64,7 +67,11 @@ class DistributionGrid(Grid):
             plt.ylim(0, top)
             plt.xticks(SCALE)
             plt.yticks(list(range(0, top + 1, max(1, -(-top // 4)))))
-            plt.title(f"{short(model, 22)} n={len(scores)} mean {fmean(scores):.2f}")
+            if means and model in means:
+                label = f"mean {means[model]:.2f}"
+            else:
+                label = f"item mean {fmean(scores):.2f}"
+            plt.title(f"{short(model, 22)} n={len(scores)} {label}")
             plt.xlabel(f"{dimension}, judge mean rounded")
             plots.append(plot)
         rows = -(-len(plots) // COLUMNS)

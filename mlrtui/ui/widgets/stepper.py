@@ -1,6 +1,8 @@
-"""The five agent stages in a row, each showing its state: pending, running, done, stale, failed.
+"""The five agent stages in a row, each showing its state: pending, running, done, stale, failed,
+failed-code (an experiment whose executions all failed: produced, but no results).
 
-State classes on each chip (`-pending`, `-running`, `-done`, `-stale`, `-failed`, `-selected`)
+State classes on each chip (`-pending`, `-running`, `-done`, `-stale`, `-failed`,
+`-failed-code`, `-selected`)
 carry the colours; the line below says what re-running the stale stages would cost.
 """
 
@@ -17,8 +19,11 @@ from textual.widgets import Static
 
 from mlrtui.runs.versions import STAGES, Stage
 
-STATES = ("pending", "running", "done", "stale", "failed")
-MARKS = {"pending": "○", "running": "◐", "done": "✓", "stale": "!", "failed": "✗"}
+STATES = ("pending", "running", "done", "stale", "failed", "failed-code")
+MARKS = {"pending": "○", "running": "◐", "done": "✓", "stale": "!", "failed": "✗",
+         "failed-code": "✗"}
+# What a chip says for a state whose name is not plain words.
+LABELS = {"failed-code": "code failed"}
 
 
 @dataclass
@@ -39,8 +44,12 @@ class StageChip(Static):
         for state in STATES:
             self.set_class(chip.state == state, f"-{state}")
         self.set_class(selected, "-selected")
-        self.update(f"[b]{self.stage}[/b] {chip.state}\n{escape(chip.detail)}")
-        self.tooltip = f"{self.stage}: {chip.state}" + (f" ({chip.detail})" if chip.detail else "")
+        label = LABELS.get(chip.state, chip.state)
+        detail = chip.detail
+        if chip.state == "failed-code":
+            detail = "no successful execution" + (f" · {detail}" if detail else "")
+        self.update(f"[b]{self.stage}[/b] {label}\n{escape(detail)}")
+        self.tooltip = f"{self.stage}: {label}" + (f" ({detail})" if detail else "")
 
     def on_click(self, event: Click) -> None:
         self.post_message(StageStepper.Selected(self.stage))
@@ -58,12 +67,14 @@ class StageStepper(Vertical):
     StageStepper .stage-chip.-stale { border: tall $warning; background: $warning 15%; }
     StageStepper .stage-chip.-running { border: tall $accent; background: $accent 20%; }
     StageStepper .stage-chip.-failed { border: tall $error; background: $error 15%; }
+    StageStepper .stage-chip.-failed-code { border: tall $error; background: $error 15%; }
     StageStepper .stage-chip.-pending { color: $text-muted; }
     StageStepper .stage-chip.-selected { text-style: bold; background: $boost; }
     StageStepper .stage-chip.-selected.-done { border: thick $success; }
     StageStepper .stage-chip.-selected.-stale { border: thick $warning; }
     StageStepper .stage-chip.-selected.-running { border: thick $accent; }
     StageStepper .stage-chip.-selected.-failed { border: thick $error; }
+    StageStepper .stage-chip.-selected.-failed-code { border: thick $error; }
     StageStepper .stage-chip.-selected.-pending { border: thick $primary; }
     StageStepper #stale-line { height: 1; color: $text-muted; }
     StageStepper #stale-line.-stale { color: $warning; }

@@ -215,3 +215,43 @@ def test_capped_output_keeps_head_and_tail() -> None:
     text = buf.text()
     assert text.startswith("line00") and text.rstrip().endswith("line49")
     assert "bytes cut" in text and len(text) < 160
+
+
+async def test_scientific_stack_runs_in_the_sandbox_and_is_recorded(tmp_path: Path, store,
+                                                                    run_id) -> None:
+    """The default experiment interpreter has numpy, pandas, scikit-learn and matplotlib, its
+    packages are readable inside the sandbox, and the execution records their versions."""
+    ws, res = await _run(tmp_path, """
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import numpy as np
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(200, 2))
+        y = (x[:, 0] + x[:, 1] > 0).astype(int)
+        acc = LogisticRegression().fit(x, y).score(x, y)
+        frame = pd.DataFrame({"x0": x[:, 0], "y": y})
+        frame.plot.scatter(x="x0", y="y")
+        plt.savefig("figure.png")
+        print("accuracy", round(acc, 2), "rows", len(frame))
+    """, timeout_s=120, memory_mb=2048)
+    row = _stored(store, run_id, res)
+    assert row["status"] == "ok", row["stderr"][-2000:]
+    assert "rows 200" in row["stdout"]
+    assert (ws / "figure.png").read_bytes()[:4] == b"\x89PNG"
+    interp = row["sandbox"]["interpreter"]
+    assert interp["path"] == sys.executable and interp["version"] == sys.version.split()[0]
+    assert {"numpy", "pandas", "scikit-learn", "matplotlib"} <= set(interp["packages"])
+
+
+async def test_configured_interpreter_that_does_not_exist_is_an_error(tmp_path: Path, store,
+                                                                      run_id) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "script.py").write_text("print('never')\n")
+    res = await SandboxExecutor().run(ExecSpec(["python", "script.py"], ws,
+                                               python=str(tmp_path / "no-such-python")))
+    row = _stored(store, run_id, res)
+    assert row["status"] == "error" and "no-such-python" in row["reason"]

@@ -109,7 +109,11 @@ def test_end_to_end_runs(db, corpus: Path) -> None:
     assert {s["stage"]: s["n"] for s in stages} == {
         s: 20 for s in ("idea", "literature", "proposal", "experiment", "paper")}
     assert db.scalar("SELECT COUNT(*) FROM llm_calls WHERE source = 'corpus' AND status = 'ok' "
-                     "AND cost_usd IS NULL AND input_tokens > 0 AND purpose = 'stage'") == 80
+                     "AND input_tokens > 0 AND purpose = 'stage'") == 80
+    # Priced at import from the token counts: o4-mini is in the price data, never $0.
+    assert db.scalar("SELECT COUNT(*) FROM llm_calls WHERE source = 'corpus' "
+                     "AND model = 'o4-mini' AND cost_usd > 0") > 0
+    assert db.scalar("SELECT COUNT(*) FROM llm_calls WHERE cost_usd = 0") == 0
     # 20 end-to-end runs + 20 experiment runs of experiments_and_writeups.
     assert db.scalar("SELECT COUNT(DISTINCT run_id) FROM executions") == 40
     # Files keep exact bytes.

@@ -8,7 +8,7 @@ import pytest
 from llm_helpers import ask
 from loopback import Fault, LoopbackServer, Reply
 
-from mlrtui.costs.summary import totals
+from mlrtui.costs.summary import failed_attempts, totals
 from mlrtui.providers.client import CallContext, CallFailed
 from mlrtui.store import Store
 
@@ -129,7 +129,9 @@ async def test_cancellation_propagates_and_is_recorded(make_client, store, loopb
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, 5)
     [row] = rows(store)
-    assert row["status"] == "error" and row["error"] == "cancelled"
+    assert row["status"] == "cancelled" and row["error"] == "cancelled"
+    # Stopping a call is not a failed attempt: the costs say 0 failures, the list is empty.
+    assert totals(store).failed_attempts == 0 and failed_attempts(store) == []
 
 
 async def test_link_attaches_rows_afterwards(make_client, store, loopback):

@@ -42,7 +42,7 @@ def test_local_model_gets_a_small_input_budget() -> None:
     assert len(small.messages[-1].content) < S.LOCAL_INPUT_CHARS + 1000
     assert len(large.messages[-1].content) > 20000
     assert "short idea" in small.messages[-1].content and S.CUT.strip() in small.messages[-1].content
-    assert small.max_tokens == local.max_tokens
+    assert small.max_tokens == S.stage_max_tokens("literature", local)
 
 
 def test_fit_keeps_short_inputs_whole() -> None:
