@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from mlrtui.kernel.vocab import STAGES, Stage
 from mlrtui.runs import versions as V
-from mlrtui.store.db import Store, now
+from mlrtui.store.db import Store
 
 RunState = Literal["running", "failed", "interrupted", "stale", "done", "partial", "pending"]
 RUN_STATES: dict[str, str] = {
@@ -64,9 +64,7 @@ def request_stages(store: Store, run_id: int, stages: list[str]) -> None:
     """Record that a job asked this run for `stages` (added to what it was asked before)."""
     asked = set(_requested_row(store, run_id) or []) | {V.check_stage(s) for s in stages}
     ordered = [s for s in STAGES if s in asked]
-    with store.transaction():
-        store.db.execute("UPDATE runs SET stages_requested=?, updated_at=? WHERE id=?",
-                         [json.dumps(ordered), now(), run_id])
+    V.set_stages_requested(store, run_id, ordered)
 
 
 def _requested_row(store: Store, run_id: int) -> list[str] | None:
@@ -103,7 +101,7 @@ def derive(run: V.Run, states: list[V.StageState], requested: list[Stage], *,
         return RunStatus(state="interrupted", reason=run.error, **out)
     stale = [s for s in requested if by_stage[s].state == "stale"]
     if stale:
-        return RunStatus(state="stale", reason="stale: " + ", ".join(stale), **out)
+        return RunStatus(state="stale", reason=", ".join(stale), **out)
     missing = [s for s in requested if s not in produced]
     if not missing:
         return RunStatus(state="done", **out)

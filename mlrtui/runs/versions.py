@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 from typing import Literal
 
 from pydantic import BaseModel
@@ -307,3 +308,10 @@ def diff(a: Version, b: Version, context: int = 3) -> str:
         a.text.splitlines(keepends=True), b.text.splitlines(keepends=True),
         fromfile=f"{a.stage} v{a.id} ({a.author})", tofile=f"{b.stage} v{b.id} ({b.author})",
         n=context))
+
+
+def set_stages_requested(store: Store, run_id: int, stages: list[str]) -> None:
+    """Which stages jobs asked this run for (runs/status.py decides what "done" means)."""
+    with store.transaction():
+        store.db.execute("UPDATE runs SET stages_requested=?, updated_at=? WHERE id=?",
+                         [json.dumps(stages), now(), run_id])

@@ -17,6 +17,7 @@ from mlrtui.kernel.vocab import STAGES, Mode
 from mlrtui.runs import versions as V
 from mlrtui.runs.pipeline import Pipeline, StageListener, Summary
 from mlrtui.runs.stage_runner import StageRunner
+from mlrtui.runs.status import request_stages
 from mlrtui.services.operation import CapHook, Operation
 from mlrtui.services.provenance import RunFigures, check_outcomes
 from mlrtui.store.tasks import task_ids
@@ -124,6 +125,8 @@ class StageService:
                        run_id=one_run, on_budget=self.on_budget)
         async with op:
             runs = self._runs(req, tasks, op.batch_id)
+            for run in runs:
+                request_stages(self.store, run.id, stages)
             runner = StageRunner(self.store, self.settings, op.client, batch_id=op.batch_id,
                                  agent=agent)
             self.pipeline = Pipeline(runner, concurrency=req.concurrency or

@@ -89,7 +89,7 @@ class MlrtuiApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from commands.palette(self, screen)
-        yield from super().get_system_commands(screen)
+        yield from commands.builtin(super().get_system_commands(screen))
 
     # Navigation: other screens call these rather than constructing screens themselves.
     def go_to(self, mode: str) -> None:

@@ -21,10 +21,12 @@ from mlrtui.experiment import workspace
 from mlrtui.experiment.executor import list_executions
 from mlrtui.runs import versions as V
 from mlrtui.runs.prompts import SPECS
+from mlrtui.runs.status import run_status
 from mlrtui.services.stages import rerun_estimate
 from mlrtui.store.tasks import get_task
 from mlrtui.ui.jobs.stage import StageJob, stage_job, start_stage_job
 from mlrtui.ui.modals import ConfirmScreen, ErrorScreen
+from mlrtui.ui.names import model_label
 from mlrtui.ui.screens.base import TabbedScreen
 from mlrtui.ui.widgets.editor import StageEditor, editor_command, external_edit
 from mlrtui.ui.widgets.experiment import ExperimentPanel
@@ -79,6 +81,10 @@ current, `enter` opens it in the viewer.
         Binding("p", "provenance", "Provenance", id="run.provenance", show=False,
                 tooltip="Every reported number coloured by whether executed output backs it"),
     ]
+
+    # Keys that apply on one pane only are left out of the footer elsewhere.
+    TAB_ACTIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "save": ("tab-edit",), "external": ("tab-edit",), "make_current": ("tab-history",)}
 
     def __init__(self, run_id: int, *, run_all: bool = False) -> None:
         super().__init__()
@@ -159,17 +165,17 @@ current, `enter` opens it in the viewer.
     def _show_head(self) -> None:
         run = self.run
         task = get_task(self.store, run.task_id)
-        status = run.status + (f": {run.error}" if run.error else "")
+        st = run_status(self.store, run, live=self.running, states=self.states)
         lines = [(f"[b]Run {run.id}[/b] · {escape(run.task_id)} · "
-                  f"{escape(run.model_name)} · {run.mode} · experiment by "
-                  f"{escape(run.agent or 'builtin')} · status {escape(status)}"),
+                  f"{escape(model_label(self.app, run.model_name))} · {run.mode} · experiment by "
+                  f"{escape(run.agent or 'builtin')} · {escape(st.explained)}"),
                  escape(task.title if task else "(task not in the database)")]
         if run.model_name not in self.settings.all_models():
             lines[1] += (f" · [b]model {escape(run.model_name)} is not configured[/b]: "
                          "read and edit only")
         head = self.query_one("#run-head", Static)
         head.update("\n".join(lines))
-        head.set_class(run.status == "failed", "-failed")
+        head.set_class(st.state == "failed", "-failed")
 
     def chips(self) -> list[ChipState]:
         job, run = self.job, self.run
@@ -236,7 +242,8 @@ current, `enter` opens it in the viewer.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.run is None:
             return True if action == "back" else None
-        tab = self.query_one(TabbedContent).active if self.is_mounted else ""
+        if (ok := super().check_action(action, parameters)) is not True:
+            return ok
         if action == "run_stage":
             return None if self.running or not self._can_run(self.stage) else True
         if action == "run_stale":
@@ -248,12 +255,10 @@ current, `enter` opens it in the viewer.
         if action == "cancel":
             return True if self.running else None
         if action == "save":
-            return True if tab == "tab-edit" and self.editor.dirty else None
-        if action == "external":
-            return True if tab == "tab-edit" else None
+            return True if self.editor.dirty else None
         if action == "make_current":
             version = self.query_one(VersionHistory).highlighted
-            return True if tab == "tab-history" and version and not version.current else None
+            return True if version and not version.current else None
         return True
 
     def _can_run(self, stage: V.Stage) -> bool:
