@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from mlrtui.config import ModelConfig, Settings
+from mlrtui.costs.batch_pricing import is_batch_source, price_batch
 from mlrtui.costs.pricing import price_provider, price_usage
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.store import Store
@@ -178,10 +179,11 @@ def reprice(store: Store, settings: Settings) -> RepriceReport:
         usage = _RowUsage(row["input_tokens"] or 0, row["output_tokens"] or 0,
                           row["cache_read_tokens"] or 0, row["cache_write_tokens"] or 0)
         when = _parse_time(row["created_at"])
-        cost, source, version = price_usage(row["model_original"] or row["model"], provider,
-                                            usage, cfg.price if cfg else None, when=when)
+        price = price_batch if is_batch_source(row["price_source"]) else price_usage
+        cost, source, version = price(row["model_original"] or row["model"], provider,
+                                      usage, cfg.price if cfg else None, when=when)
         if cost is None and row["model_original"]:
-            cost, source, version = price_usage(row["model"], provider, usage, None, when=when)
+            cost, source, version = price(row["model"], provider, usage, None, when=when)
         report.rows += 1
         report.unpriced += cost is None
         if (cost, source, version) != (row["cost_usd"], row["price_source"],
