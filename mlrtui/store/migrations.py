@@ -360,6 +360,8 @@ def m0006_provider_batches(db: Database) -> None:
         review_id INTEGER REFERENCES reviews(id) ON DELETE SET NULL,
         out_version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
         call_key TEXT,                     -- its llm_calls row
+        inputs TEXT NOT NULL DEFAULT '[]', -- stage items: upstream version ids (JSON)
+        notes TEXT NOT NULL DEFAULT '[]',  -- judge items: what the judge was not shown (JSON)
         UNIQUE (provider_batch, custom_id))""")
     db.execute("CREATE INDEX provider_batch_items_open ON provider_batch_items"
                "(provider_batch, result_written)")
