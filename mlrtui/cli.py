@@ -16,7 +16,7 @@ from mlrtui.commands import Context, Fatal
 from mlrtui.logs import CommandLog
 
 COMMANDS = ["locate", "tasks", "import_", "models", "costs", "run", "versions", "judge",
-            "flags", "stats", "export"]
+            "flags", "stats", "export", "batches"]
 
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:

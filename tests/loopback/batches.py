@@ -185,7 +185,8 @@ class BatchDesk:
     def _result(self, protocol: str, custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
         from loopback.server import Fault, Received
 
-        path = "/v1/chat/completions" if protocol == "openai" else "/v1/messages"
+        # recorded among the server's requests, marked as served inside a batch
+        path = "batch:" + ("/v1/chat/completions" if protocol == "openai" else "/v1/messages")
         rec = Received(protocol, path, {}, body, time.monotonic())
         action = self.owner._decide(rec)
         rec.outcome = action.kind if isinstance(action, Fault) else "ok"
