@@ -50,16 +50,19 @@ def _list(ctx: Context, limit: int) -> int:
     if not found:
         print("no provider batches yet (use --batch-api with judge or run)")
         return 0
-    cols = [Col("id"), Col("kind"), Col("model", no_wrap=True), Col("provider batch",
-                                                                      no_wrap=True),
-            Col("status"), Col("counts", prose=True, min_width=12), Col("est. live"),
-            Col("est. batch"), Col("submitted", no_wrap=True), Col("expires", no_wrap=True)]
+    cols = [Col("id", numeric=True), Col("kind", no_wrap=True), Col("model", no_wrap=True),
+            Col("provider batch", no_wrap=True), Col("status", no_wrap=True),
+            Col("counts", prose=True, min_width=12),
+            Col("est. live", numeric=True, optional=True),
+            Col("est. batch", numeric=True, optional=True),
+            Col("submitted", no_wrap=True, optional=True),
+            Col("expires", no_wrap=True, optional=True)]
     money = (lambda v: f"${v:.4f}" if v is not None else "-")
-    table = [[str(b.id), b.kind, b.model_name, b.provider_batch_id or "-",
-              f"{b.status} ({b.provider_status or '-'})",
+    when = (lambda t: t[:16].replace("T", " ") if t else "-")
+    table = [[str(b.id), b.kind, b.model_name, b.provider_batch_id or "-", b.status,
               ", ".join(f"{k} {v}" for k, v in b.counts.items()) or "-",
-              money(b.estimate_live_usd), money(b.estimate_batch_usd), b.submitted_at or "-",
-              b.expires_at or "-"] for b in found]
+              money(b.estimate_live_usd), money(b.estimate_batch_usd), when(b.submitted_at),
+              when(b.expires_at)] for b in found]
     print_table(Console(), cols, table, title=f"{len(found)} provider batch(es), newest first")
     return 0
 
@@ -70,12 +73,14 @@ def print_batch_report(report: BatchApiReport) -> None:
         print(f"estimate {s.line()}")
     if report.resumed:
         print(f"resumed provider batch(es): {', '.join(map(str, report.resumed))}")
-    what = "reviews" if report.kind == "judge" else "results"
     failed = ", ".join(f"{report.total(s)} {s}" for s in ("errored", "expired", "canceled")
                        if report.total(s))
     cost = f"${report.cost_usd:.4f}" if report.cost_usd is not None else "none"
     head = f"batch {report.batch_id}: " if report.batch_id is not None else ""
-    print(f"{head}{report.total('written')} {what} written"
+    made = [f"{report.total('written', k)} {what} written" for k, what in
+            (("judge", "reviews"), ("stage", "versions"))
+            if report.total("written", k) or report.kind == k]
+    print(f"{head}{', '.join(made) or 'nothing written'}"
           + (f", {report.total('unusable')} unusable" if report.total("unusable") else "")
           + (f", {failed} (not written)" if failed else "")
           + f"; cost at batch prices {cost}")

@@ -40,6 +40,7 @@ class Planned:
 @dataclass
 class Collected:
     pb: int
+    kind: str                             # judge | stage
     written: int = 0                      # results turned into reviews / versions now
     unusable: int = 0                     # succeeded, but the writer could not use the reply
     failed: dict[str, int] = field(default_factory=dict)   # errored / expired / canceled
@@ -130,7 +131,7 @@ class BatchJobs:
 
     async def collect(self, pb: int, write: Writer) -> Collected:
         batch = rows.get(self.store, pb)
-        out = Collected(pb)
+        out = Collected(pb, batch.kind)
         results = await self.backend(batch.model_name).results(batch.provider_batch_id or "")
         by_id = {r.custom_id: r for r in results}
         cfg = self.config(batch.model_name)

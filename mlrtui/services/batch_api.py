@@ -60,10 +60,11 @@ class BatchApiReport:
     problems: list[str] = field(default_factory=list)
     cost_usd: float | None = None
 
-    def total(self, what: str) -> int:
+    def total(self, what: str, kind: str | None = None) -> int:
+        found = [c for c in self.collected if kind is None or c.kind == kind]
         if what in ("written", "unusable", "already"):
-            return sum(getattr(c, what) for c in self.collected)
-        return sum(c.failed.get(what, 0) for c in self.collected)
+            return sum(getattr(c, what) for c in found)
+        return sum(c.failed.get(what, 0) for c in found)
 
     @property
     def exit_code(self) -> int:
@@ -114,6 +115,7 @@ class BatchApiService:
                 self._close_operation(pb.batch_id)
         finally:
             await jobs.aclose()
+        report.cost_usd = self._cost(report)
         return report
 
     async def _finish(self, jobs: BatchJobs, pb: int, report: BatchApiReport) -> None:
