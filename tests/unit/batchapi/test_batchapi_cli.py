@@ -98,7 +98,7 @@ def test_sigkill_while_pending_then_rerun_collects_the_same_batch_once(
 def test_refusals_are_one_line(store, loopback, cli_env, args, expected) -> None:
     tiny_ideas(store, 1)
     proc = _mlrtui(cli_env, store.path, *args)
-    out, err = proc.communicate(timeout=60)
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
     assert err.strip().startswith(expected) and len(err.strip().splitlines()) == 1, err
     assert loopback.batches.calls == []
