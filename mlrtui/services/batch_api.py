@@ -158,6 +158,24 @@ class BatchApiService:
         report.cost_usd = self._cost(report)
         return report
 
+    async def judge_savings(self, req: JudgeRequest) -> list[Saving]:
+        """What judging through the batch API would send and cost (nothing is sent), for a
+        confirmation before the real `judge`."""
+        self._check(req.judges)
+        skip = rows.open_item_keys(self.store, "judge")
+        jobs = BatchJobs(self.store, self.settings)
+        try:
+            out = []
+            for j in req.judges:
+                planned = items.judge_planned(self.store, jobs.config(j), req.rubric, j,
+                                              req.targets, force=req.force,
+                                              max_tokens=req.max_tokens, skip=skip)
+                if planned:
+                    out.append(Saving(j, len(planned), *jobs.estimate(j, planned)))
+            return out
+        finally:
+            await jobs.aclose()
+
     async def _submit(self, jobs: BatchJobs, kind: str, plans: dict[str, list[Planned]],
                       op: Operation, report: BatchApiReport) -> list[int]:
         """Say what each batch saves, check the cap, then submit one batch per model."""

@@ -55,6 +55,9 @@ class JudgeSetup(Vertical):
                     tooltip="Only runs of tasks matching this glob; empty for all")
         yield Checkbox("Re-judge what was judged", id="judge-force",
                        tooltip="Also judge versions these judges already reviewed")
+        yield Checkbox("Batch API (half price, up to 24 h)", id="judge-batch-api",
+                       tooltip="Send the reviews through the OpenAI / Anthropic batch API: "
+                               "half the price, results within 24 hours; resumable")
 
     def _selections(self) -> list[Selection[str]]:
         out = []
@@ -89,6 +92,10 @@ class JudgeSetup(Vertical):
     @property
     def force(self) -> bool:
         return self.query_one("#judge-force", Checkbox).value
+
+    @property
+    def batch_api(self) -> bool:
+        return self.query_one("#judge-batch-api", Checkbox).value
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
