@@ -29,6 +29,8 @@ class JudgeSetup(Vertical):
     JudgeSetup SelectionList { height: auto; max-height: 12; }
     JudgeSetup #judge-why { height: auto; max-height: 10; color: $text-muted; }
     JudgeSetup Select { width: 100%; }
+    JudgeSetup Checkbox { border: none; height: 1; padding: 0; margin-top: 1; }
+    JudgeSetup Checkbox:focus { text-style: bold; }
     """
 
     class Changed(Message):
@@ -55,9 +57,9 @@ class JudgeSetup(Vertical):
                     tooltip="Only runs of tasks matching this glob; empty for all")
         yield Checkbox("Re-judge what was judged", id="judge-force",
                        tooltip="Also judge versions these judges already reviewed")
-        yield Checkbox("Batch API (half price, up to 24 h)", id="judge-batch-api",
-                       tooltip="Send the reviews through the OpenAI / Anthropic batch API: "
-                               "half the price, results within 24 hours; resumable")
+        yield Checkbox("Batch API (half price, ≤24 h)", id="judge-batch-api",
+                       tooltip="Batch API (half price, up to 24 h): the reviews go through "
+                               "the OpenAI / Anthropic batch API; the saving is shown first")
 
     def _selections(self) -> list[Selection[str]]:
         out = []
