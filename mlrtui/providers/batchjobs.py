@@ -100,7 +100,8 @@ class BatchJobs:
             raise ProviderError(f"{model_name}: {exc}", retryable=False) from None
         rows.submitted(self.store, pb, provider_id, state, file_id)
         self.say(f"provider batch {pb}: {len(planned)} request(s) to {model_name} submitted as "
-                 f"{provider_id}; the provider may take up to 24 h")
+                 f"{provider_id}; the provider may take up to 24 h (if mlrtui stops, "
+                 "`mlrtui batches --resume` collects it later)")
         return pb
 
     async def wait(self, pb: int) -> rows.ProviderBatch:
@@ -139,8 +140,8 @@ class BatchJobs:
             if item["status"] != "pending":
                 out.already += 1
                 continue
-            res = by_id.get(item["custom_id"]) or BatchResult(
-                item["custom_id"], "expired", error="no result: the batch ended without it")
+            res = by_id.get(item["custom_id"]) or _missing(item["custom_id"],
+                                                           batch.provider_status)
             self._one(batch, cfg, item, res, write, out)
         rows.close(self.store, pb, "collected")
         return out
@@ -189,3 +190,11 @@ class BatchJobs:
 def _capped(request: Request, cfg: ModelConfig) -> Request:
     """The request as a live call would send it: max_tokens within the model's cap."""
     return replace(request, max_tokens=max(1, min(request.max_tokens, cfg.max_tokens)))
+
+
+def _missing(custom_id: str, provider_status: str | None) -> BatchResult:
+    """A request the batch ended without answering: rejected with the batch, or not reached."""
+    if provider_status == "failed":
+        return BatchResult(custom_id, "errored", error="the provider rejected the whole batch "
+                                                        "(`mlrtui batches` shows it)")
+    return BatchResult(custom_id, "expired", error="no result: the batch ended without it")

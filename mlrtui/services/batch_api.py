@@ -119,11 +119,17 @@ class BatchApiService:
         return report
 
     async def _finish(self, jobs: BatchJobs, pb: int, report: BatchApiReport) -> None:
-        batch = await jobs.wait(pb)
-        cfg = jobs.config(batch.model_name)
-        writer = (items.judge_writer(self.store, cfg, batch.batch_id) if batch.kind == "judge"
-                  else items.stage_writer(self.store))
-        got = await jobs.collect(pb, writer)
+        """Wait and collect; a provider that stays unreachable leaves the batch open."""
+        try:
+            batch = await jobs.wait(pb)
+            cfg = jobs.config(batch.model_name)
+            writer = (items.judge_writer(self.store, cfg, batch.batch_id)
+                      if batch.kind == "judge" else items.stage_writer(self.store))
+            got = await jobs.collect(pb, writer)
+        except (ProviderError, BatchUnsupported) as exc:
+            report.problems.append(f"provider batch {pb} stays open: {exc}; "
+                                   "`mlrtui batches --resume` tries again")
+            return
         report.collected.append(got)
         failed = ", ".join(f"{n} {s}" for s, n in got.failed.items())
         self.say(f"provider batch {pb}: {got.written} written"
