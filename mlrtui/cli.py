@@ -21,7 +21,8 @@ from mlrtui.store import StoreError
 # (module, group in `mlrtui --help`); a module may register one command.
 COMMANDS = [("tasks", "browse"), ("runs", "browse"), ("versions", "browse"),
             ("models", "browse"), ("costs", "browse"),
-            ("import_", "do"), ("run", "do"), ("judge", "do"), ("flags", "do"),
+            ("import_", "do"), ("run", "do"), ("judge", "do"), ("batches", "do"),
+            ("flags", "do"),
             ("provenance", "report"), ("stats", "report"), ("export", "report"),
             ("locate", "report")]
 GROUPS = {"browse": "look at what is stored", "do": "import, run and judge",
@@ -31,6 +32,7 @@ SUMMARY = {"tasks": "list tasks", "runs": "list runs: stages, authors, execution
            "models": "configured models; test one", "costs": "the LLM cost ledger summarised",
            "import": "load an MLR-Bench checkout", "run": "run agent stages on tasks",
            "judge": "judge a stage with rubric LLM judges",
+           "batches": "provider batch-API jobs (half price): list, resume",
            "flags": "review hallucination flags", "stats": "leaderboards and agreement",
            "export": "runs as folders, leaderboards as CSV",
            "provenance": "trace every reported number to output of code that ran",

@@ -47,6 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--concurrency", type=int, help="calls in flight (default: config)")
     p.add_argument("--max-tokens", type=int, help="cap on each reply's tokens")
     p.add_argument("--force", action="store_true", help="judge again what was already judged")
+    p.add_argument("--batch-api", action="store_true",
+                   help="send through the provider's batch API: half price, results within "
+                        "24 h (openai / anthropic judges); resumable")
     p.add_argument("--rubrics", action="store_true", help="list the rubrics and exit")
     p.add_argument("--show", type=int, metavar="REVIEW", help="print one review and exit")
     p.add_argument("--json", action="store_true",
@@ -101,6 +104,13 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     req = JudgeRequest(rubric=rubric, judges=judges, targets=targets, force=args.force,
                        budget_usd=args.budget, concurrency=args.concurrency,
                        max_tokens=args.max_tokens)
+    if args.batch_api:
+        from mlrtui.commands.batches import print_batch_report, say
+        from mlrtui.services.batch_api import BatchApiService
+
+        batch = asyncio.run(BatchApiService(ctx.store, settings, on_line=say).judge(req))
+        print_batch_report(batch)
+        return batch.exit_code
     report = asyncio.run(JudgeService(ctx.store, settings, progress=LineProgress()).run(req))
     _print_report(report, as_json=args.json)
     return report.exit_code

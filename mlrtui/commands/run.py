@@ -41,6 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--concurrency", type=int, help="stages in flight at once")
     p.add_argument("--budget", type=float, metavar="USD", help="cap for this batch")
     p.add_argument("--force", action="store_true", help="re-run stages that are up to date")
+    p.add_argument("--batch-api", action="store_true",
+                   help="stepwise stages through the provider's batch API: half price, each "
+                        "stage's results within 24 h; resumable (not the experiment stage)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true",
                    help="one JSON line per stage outcome (run, stage, status, version, cost)")
@@ -92,6 +95,13 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     req = StageRequest(stages=stages, tasks=args.task, models=models, mode=args.mode,
                        agent=args.agent, force=args.force, concurrency=args.concurrency,
                        budget_usd=args.budget)
+    if args.batch_api:
+        from mlrtui.commands.batches import print_batch_report, say
+        from mlrtui.services.batch_api import BatchApiService
+
+        batch = asyncio.run(BatchApiService(ctx.store, ctx.settings, on_line=say).stages(req))
+        print_batch_report(batch)
+        return batch.exit_code
     progress = BarProgress(enabled=not args.quiet and sys.stderr.isatty())
     service = StageService(ctx.store, ctx.settings, progress=progress)
     report = asyncio.run(_run(service, req))

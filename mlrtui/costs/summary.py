@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from mlrtui.config import ModelConfig, Settings
+from mlrtui.costs.batch_pricing import is_batch_source, price_batch
 from mlrtui.costs.pricing import price_provider, price_usage
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.store import Store
@@ -180,10 +181,12 @@ def price_row(row: dict[str, Any], settings: Settings | None = None
     usage = _RowUsage(row.get("input_tokens") or 0, row.get("output_tokens") or 0,
                       row.get("cache_read_tokens") or 0, row.get("cache_write_tokens") or 0)
     when = _parse_time(row.get("created_at"))
-    cost, source, version = price_usage(row.get("model_original") or row["model"], provider,
-                                        usage, cfg.price if cfg else None, when=when)
+    # A call sent through a provider batch API keeps its batch price.
+    price = price_batch if is_batch_source(row.get("price_source")) else price_usage
+    cost, source, version = price(row.get("model_original") or row["model"], provider,
+                                  usage, cfg.price if cfg else None, when=when)
     if cost is None and row.get("model_original"):
-        cost, source, version = price_usage(row["model"], provider, usage, None, when=when)
+        cost, source, version = price(row["model"], provider, usage, None, when=when)
     return cost, source, version
 
 

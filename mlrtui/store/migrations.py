@@ -458,6 +458,53 @@ def m0011_console(db: Database) -> None:
     db.execute("ALTER TABLE llm_calls ADD COLUMN finish_reason TEXT")
 
 
+@migrations()
+def m0012_provider_batches(db: Database) -> None:
+    """Provider batch APIs (OpenAI Batch, Anthropic Message Batches): the provider's batch id is
+    kept the moment it is known, and each request's item says what its result is for and
+    whether it was written, so a killed process resumes without resubmitting or writing twice."""
+    db.execute("""CREATE TABLE provider_batches (
+        id INTEGER PRIMARY KEY,
+        batch_id INTEGER REFERENCES batches(id) ON DELETE SET NULL,   -- the operation's row
+        kind TEXT NOT NULL,                -- judge | stage
+        provider TEXT NOT NULL,            -- openai | anthropic
+        model_name TEXT NOT NULL,          -- the configured name the requests went to
+        model TEXT NOT NULL,               -- the model id sent
+        provider_batch_id TEXT,            -- set right after submit
+        input_file_id TEXT,                -- OpenAI: the uploaded JSONL
+        status TEXT NOT NULL,              -- submitting | pending | ended | collected | lost
+        provider_status TEXT,
+        counts TEXT NOT NULL DEFAULT '{}',
+        estimate_live_usd REAL,
+        estimate_batch_usd REAL,
+        submitted_at TEXT,
+        finished_at TEXT,
+        expires_at TEXT,
+        created_at TEXT NOT NULL)""")
+    db.execute("""CREATE TABLE provider_batch_items (
+        id INTEGER PRIMARY KEY,
+        provider_batch INTEGER NOT NULL REFERENCES provider_batches(id) ON DELETE CASCADE,
+        custom_id TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+        task_id TEXT,
+        version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,  -- judged version
+        judge TEXT,                        -- judge items: the judge's configured name
+        rubric_id TEXT,
+        rubric_hash TEXT,
+        stage TEXT,                        -- stage items: the stage to write
+        status TEXT NOT NULL DEFAULT 'pending',  -- pending | succeeded | errored | expired | canceled
+        error TEXT,
+        result_written INTEGER NOT NULL DEFAULT 0,
+        review_id INTEGER REFERENCES reviews(id) ON DELETE SET NULL,
+        out_version_id INTEGER REFERENCES versions(id) ON DELETE SET NULL,
+        call_key TEXT,                     -- its llm_calls row
+        inputs TEXT NOT NULL DEFAULT '[]', -- stage items: upstream version ids (JSON)
+        notes TEXT NOT NULL DEFAULT '[]',  -- judge items: what the judge was not shown (JSON)
+        UNIQUE (provider_batch, custom_id))""")
+    db.execute("CREATE INDEX provider_batch_items_open ON provider_batch_items"
+               "(provider_batch, result_written)")
+
+
 def known_names() -> list[str]:
     """Names of every migration this build knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Self
 
 from loopback import agentic, wire
+from loopback.batches import BatchDesk
 
 FaultKind = Literal["429", "500", "503", "400", "404", "context", "401", "hang", "malformed",
                     "cutoff"]
@@ -100,6 +101,7 @@ class LoopbackServer:
         self.requests: list[Received] = []
         self.conversation: agentic.Conversation | None = None
         self.unknown: list[str] = []         # "METHOD /path" of requests with no route
+        self.batches = BatchDesk(self)       # OpenAI and Anthropic batch APIs
         self._queue: deque[Reply | Fault] = deque()
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -201,8 +203,17 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: tests and benches print their own output."""
 
     def do_GET(self) -> None:
-        """CLIs probe a few endpoints at start: log them and say there is nothing there."""
-        self._unknown(self.path.split("?", 1)[0])
+        """Batch-API reads; CLIs also probe a few endpoints at start: log those, say 404."""
+        path = self.path.split("?", 1)[0]
+        if not self._batch_route(path, b""):
+            self._unknown(path)
+
+    def _batch_route(self, path: str, raw: bytes) -> bool:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        made = self.owner.batches.route(self.command, path, headers, raw)
+        if made is not None:
+            self._raw(made[0], made[1], made[2])
+        return made is not None
 
     def _unknown(self, path: str) -> None:
         with self.owner._lock:
@@ -212,6 +223,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path = self.path.split("?", 1)[0]
+        if self._batch_route(path, raw):
+            return None
         if path.endswith("/chat/completions"):
             protocol = "openai"
         elif path.endswith("/messages/count_tokens"):
@@ -282,26 +295,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self._json(400, {"error": {"message": f"no tool calls over {rec.protocol}"}})
 
     def _content(self, rec: Received, reply: Reply) -> tuple[str, str, dict[str, int]]:
-        schema = wire.requested_schema(rec.protocol, rec.body)
-        if reply.text is not None:
-            text = reply.text
-        elif schema is not None:
-            text = json.dumps(wire.sample_from_schema(schema))
-        else:
-            prompt = wire.request_text(rec.protocol, rec.body).split()
-            text = "Loopback reply to: " + " ".join(prompt[-12:])
-        finish = reply.finish_reason
-        limit = rec.body.get("max_tokens") or rec.body.get("max_completion_tokens")
-        if reply.text is None and schema is None and limit and wire.count_words(text) > limit:
-            text, finish = " ".join(text.split()[:limit]), "length"
-        prompt_tokens = wire.count_words(wire.request_text(rec.protocol, rec.body)) + 3
-        usage = {
-            "input": reply.input_tokens if reply.input_tokens is not None else prompt_tokens,
-            "output": (reply.output_tokens if reply.output_tokens is not None
-                       else max(1, wire.count_words(text))),
-            "cache_read": reply.cache_read_tokens, "cache_write": reply.cache_write_tokens,
-        }
-        return text, finish, usage
+        return wire.reply_content(rec.protocol, rec.body, reply)
 
     def _fault(self, rec: Received, fault: Fault) -> None:
         kind = fault.kind

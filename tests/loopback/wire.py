@@ -195,3 +195,29 @@ def auth_error(protocol: str, key: str) -> tuple[int, dict]:
         return 401, {"error": {"message": text, "type": "invalid_request_error",
                                "code": "invalid_api_key", "param": None}}
     return 401, {"type": "error", "error": {"type": "authentication_error", "message": text}}
+
+
+def reply_content(protocol: str, body: dict[str, Any], reply: Any) -> tuple[str, str,
+                                                                         dict[str, int]]:
+    """(text, finish, usage) of a scripted Reply to a request: its text, else a sample fitting
+    the requested schema, else an echo of the prompt's last words."""
+    schema = requested_schema(protocol, body)
+    if reply.text is not None:
+        text = reply.text
+    elif schema is not None:
+        text = json.dumps(sample_from_schema(schema))
+    else:
+        prompt = request_text(protocol, body).split()
+        text = "Loopback reply to: " + " ".join(prompt[-12:])
+    finish = reply.finish_reason
+    limit = body.get("max_tokens") or body.get("max_completion_tokens")
+    if reply.text is None and schema is None and limit and count_words(text) > limit:
+        text, finish = " ".join(text.split()[:limit]), "length"
+    prompt_tokens = count_words(request_text(protocol, body)) + 3
+    usage = {
+        "input": reply.input_tokens if reply.input_tokens is not None else prompt_tokens,
+        "output": (reply.output_tokens if reply.output_tokens is not None
+                   else max(1, count_words(text))),
+        "cache_read": reply.cache_read_tokens, "cache_write": reply.cache_write_tokens,
+    }
+    return text, finish, usage

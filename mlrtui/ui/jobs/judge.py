@@ -25,7 +25,7 @@ class JudgeJob(Job):
     kind = "judge"
 
     def __init__(self, rubric: Rubric, judges: list[str], targets: list[JudgeTarget], *,
-                 force: bool = False) -> None:
+                 force: bool = False, batch_api: bool = False) -> None:
         super().__init__(f"Judge {rubric.id} with {', '.join(judges)}")
         self.rubric = rubric
         self.judges = judges
@@ -33,13 +33,33 @@ class JudgeJob(Job):
         self.force = force
         self.total = len(targets) * len(judges)
         self.summary: JudgeSummary | None = None
+        self.batch_api = batch_api
+        self.batch_line = ""              # the batch API's summary, when it was used
 
     async def work(self, app: MlrtuiApp) -> None:
+        if self.batch_api:
+            return await self._batch_work(app)
         service = JudgeService(app.store, app.settings, progress=self,
                                on_budget=self.budget_hook(app))
         report = await service.run(JudgeRequest(rubric=self.rubric, judges=self.judges,
                                                 targets=self.targets, force=self.force))
         self.summary = report.summary
+
+    async def _batch_work(self, app: MlrtuiApp) -> None:
+        """Through the provider batch API: the last provider line is the live detail."""
+        from mlrtui.services.batch_api import BatchApiService
+
+        def line(text: str) -> None:
+            self.last = text
+            self.changed()
+
+        report = await BatchApiService(app.store, app.settings, on_line=line).judge(
+            JudgeRequest(rubric=self.rubric, judges=self.judges, targets=self.targets,
+                         force=self.force))
+        self.done = report.total("written")
+        failed = report.total("errored") + report.total("expired")
+        self.batch_line = (f"{report.total('written')} written, {report.total('unusable')} "
+                           f"invalid, {failed} errored or expired")
 
     def start(self, total: int, description: str = "") -> None:
         self.total = total
@@ -67,6 +87,8 @@ class JudgeJob(Job):
             return f"Judging failed after {head}: {self.error}"
         if self.state == "cancelled":
             return f"Judging cancelled after {head}"
+        if self.batch_api:
+            return f"Judged {head} through the batch API ({self.batch_line})"
         counts = ", ".join(f"{s} {self.summary.count(s)}" for s in STATUSES
                            if self.summary and self.summary.count(s))
         flags = self.summary.flags if self.summary else 0
@@ -82,8 +104,9 @@ def judge_job(app: MlrtuiApp) -> JudgeJob | None:
 
 
 def start_judge_job(app: MlrtuiApp, rubric: Rubric, judges: list[str],
-                    targets: list[JudgeTarget], *, force: bool = False) -> JudgeJob:
+                    targets: list[JudgeTarget], *, force: bool = False,
+                    batch_api: bool = False) -> JudgeJob:
     """Run a judging batch owned by the App; returns its job at once."""
-    job = JudgeJob(rubric, judges, targets, force=force)
+    job = JudgeJob(rubric, judges, targets, force=force, batch_api=batch_api)
     app.jobs.start(job)
     return job

@@ -8,6 +8,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Label, ProgressBar
 from mlrtui.judge.judging import JudgeTarget, find_targets
 from mlrtui.judge.reviews import list_reviews
 from mlrtui.judge.rubrics import Rubric, RubricError, rubric_for_stage
+from mlrtui.kernel.errors import Fatal
 from mlrtui.providers.registry import model_statuses
 from mlrtui.scores.aggregate import item_key, load_items, run_scores
 from mlrtui.ui.jobs import Job
@@ -210,6 +212,9 @@ not be parsed is listed *invalid* with its error: `enter` (or `o`) shows the raw
             return
         rubric, targets, force = self.rubric, list(self.targets), setup.force
         calls = len(targets) * len(judges)
+        if setup.batch_api:
+            self._confirm_batch_api(rubric, judges, targets, force)
+            return
 
         def go(yes: bool | None = True) -> None:
             if yes:
@@ -223,6 +228,35 @@ not be parsed is listed *invalid* with its error: `enter` (or `o`) shows the raw
                 yes="Judge"), go)
         else:
             go()
+
+    @work(group="judge-batch-estimate", exclusive=True, exit_on_error=False,
+          description="estimating a batch-API judging")
+    async def _confirm_batch_api(self, rubric: Rubric, judges: list[str],
+                                 targets: list[JudgeTarget], force: bool) -> None:
+        """Show the expected saving (live vs batch price) before anything is sent."""
+        from mlrtui.services.batch_api import BatchApiService
+        from mlrtui.services.judging import JudgeRequest
+
+        req = JudgeRequest(rubric=rubric, judges=judges, targets=targets, force=force)
+        try:
+            savings = await BatchApiService(self.store, self.settings).judge_savings(req)
+        except Fatal as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not savings:
+            self.notify("Nothing to send: every target is judged or already in a batch.")
+            return
+
+        def go(yes: bool | None) -> None:
+            if yes:
+                self.job = start_judge_job(self.mlr, rubric, judges, targets, force=force,
+                                           batch_api=True)
+                self._show_job(self.job)
+
+        lines = "\n".join(s.line() for s in savings)
+        self.app.push_screen(ConfirmScreen(
+            f"Send through the provider batch API (results within 24 h)?\n{lines}",
+            yes="Send"), go)
 
     def action_cancel(self) -> None:
         if self.job is not None:

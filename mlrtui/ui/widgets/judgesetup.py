@@ -30,6 +30,8 @@ class JudgeSetup(Vertical):
     JudgeSetup SelectionList { height: auto; max-height: 12; }
     JudgeSetup #judge-why { height: auto; max-height: 10; color: $text-muted; }
     JudgeSetup Select { width: 100%; }
+    JudgeSetup Checkbox { border: none; height: 1; padding: 0; margin-top: 1; }
+    JudgeSetup Checkbox:focus { text-style: bold; }
     """
 
     class Changed(Message):
@@ -56,6 +58,9 @@ class JudgeSetup(Vertical):
                     tooltip="Only runs of tasks matching this glob; empty for all")
         yield Checkbox("Re-judge what was judged", id="judge-force",
                        tooltip="Also judge versions these judges already reviewed")
+        yield Checkbox("Batch API (half price, ≤24 h)", id="judge-batch-api",
+                       tooltip="Batch API (half price, up to 24 h): the reviews go through "
+                               "the OpenAI / Anthropic batch API; the saving is shown first")
 
     def _selections(self) -> list[Selection[str]]:
         out = []
@@ -92,6 +97,10 @@ class JudgeSetup(Vertical):
     @property
     def force(self) -> bool:
         return self.query_one("#judge-force", Checkbox).value
+
+    @property
+    def batch_api(self) -> bool:
+        return self.query_one("#judge-batch-api", Checkbox).value
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
