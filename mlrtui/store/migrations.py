@@ -449,6 +449,12 @@ def m0010_release_provenance(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m0011_run_executor(db: Database) -> None:
+    """Where a run's experiment code runs: local | slurm; NULL follows the config's kind."""
+    db.execute("ALTER TABLE runs ADD COLUMN executor TEXT")
+
+
 def known_names() -> list[str]:
     """Names of every migration this build knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]
