@@ -15,6 +15,7 @@ import sys
 
 from mlrtui.commands import Context, check_models
 from mlrtui.commands.options import TASK_GLOB_HELP, command_parser
+from mlrtui.experiment.executors import KINDS
 from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.kernel.vocab import STAGES
 from mlrtui.runs.coding_agents import AGENTS
@@ -38,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "one agent run (default: stepwise)")
     p.add_argument("--agent", choices=["builtin", *AGENTS], default="builtin",
                    help="who runs the experiment stage")
+    p.add_argument("--executor", choices=list(KINDS),
+                   help="where experiment code runs, kept on the run (default: the run's, "
+                        "else the config's [executor] kind)")
     p.add_argument("--concurrency", type=int, help="stages in flight at once")
     p.add_argument("--budget", type=float, metavar="USD", help="cap for this batch")
     p.add_argument("--force", action="store_true", help="re-run stages that are up to date")
@@ -90,7 +94,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     models = args.model or [ctx.settings.default_model]
     check_models(ctx.settings, models)
     req = StageRequest(stages=stages, tasks=args.task, models=models, mode=args.mode,
-                       agent=args.agent, force=args.force, concurrency=args.concurrency,
+                       agent=args.agent, executor=args.executor, force=args.force,
+                       concurrency=args.concurrency,
                        budget_usd=args.budget)
     progress = BarProgress(enabled=not args.quiet and sys.stderr.isatty())
     service = StageService(ctx.store, ctx.settings, progress=progress)
