@@ -89,6 +89,23 @@ class BarProgress:
             self.bar.stop()
 
 
+class ClusterLines:
+    """A stage listener printing only cluster job changes to stderr: the job ids a user looks
+    up in squeue, and how long a job waited in the queue."""
+
+    def stage_started(self, run_id: int, stage: str) -> None:
+        pass
+
+    def stage_text(self, run_id: int, piece: str) -> None:
+        pass
+
+    def stage_event(self, run_id: int, line: str) -> None:
+        pass
+
+    def stage_job_state(self, run_id: int, job_id: str, state: str) -> None:
+        print(f"run {run_id}: Slurm job {job_id} {state}", file=sys.stderr, flush=True)
+
+
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     stages = check_stages([s.strip() for s in args.stages.split(",") if s.strip()])
     models = args.model or [ctx.settings.default_model]
@@ -98,7 +115,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
                        concurrency=args.concurrency,
                        budget_usd=args.budget)
     progress = BarProgress(enabled=not args.quiet and sys.stderr.isatty())
-    service = StageService(ctx.store, ctx.settings, progress=progress)
+    service = StageService(ctx.store, ctx.settings, progress=progress, listener=ClusterLines())
     report = asyncio.run(_run(service, req))
     _print_report(report, as_json=args.json)
     return report.exit_code

@@ -160,9 +160,11 @@ current, `enter` opens it in the viewer.
         run = self.run
         task = get_task(self.store, run.task_id)
         status = run.status + (f": {run.error}" if run.error else "")
+        where = run.executor or f"{self.settings.executor.kind} (config)"   # runs.executor
         lines = [(f"[b]Run {run.id}[/b] · {escape(run.task_id)} · "
                   f"{escape(run.model_name)} · {run.mode} · experiment by "
-                  f"{escape(run.agent or 'builtin')} · status {escape(status)}"),
+                  f"{escape(run.agent or 'builtin')} on {escape(where)} · "
+                  f"status {escape(status)}"),
                  escape(task.title if task else "(task not in the database)")]
         if run.model_name not in self.settings.all_models():
             lines[1] += (f" · [b]model {escape(run.model_name)} is not configured[/b]: "
@@ -180,7 +182,7 @@ current, `enter` opens it in the viewer.
             chip = ChipState(s.stage, s.state, f"v{s.version_id} · {s.author}"
                              if s.version_id else "no version")
             if live is not None and live.stage == s.stage:
-                chip.state, chip.detail = "running", "in flight"
+                chip.state, chip.detail = "running", live.cluster_line() or "in flight"
             elif s.stage in queued:
                 chip.detail = f"queued · {chip.detail}"
             elif (job is None or not job.running) and run.status == "failed" and \
@@ -205,9 +207,13 @@ current, `enter` opens it in the viewer.
 
     def _show_experiment(self) -> None:
         results = V.current(self.store, self.run_id, "experiment")
+        executions = list_executions(self.store, self.run_id)
+        job = self.job
+        if job is not None:
+            executions += job.live_executions(executions)
         self.query_one(ExperimentPanel).show(
             workspace.list_files(self.store, self.run_id),
-            list_executions(self.store, self.run_id), workspace.figures(self.store, self.run_id),
+            executions, workspace.figures(self.store, self.run_id),
             results.text if results else None,
             lambda file_id: workspace.file_content(self.store, file_id))
 
@@ -231,6 +237,11 @@ current, `enter` opens it in the viewer.
 
     def on_output_pane_job_ended(self, event: OutputPane.JobEnded) -> None:
         self.reload()
+
+    def on_output_pane_cluster_job(self, event: OutputPane.ClusterJob) -> None:
+        """A Slurm job of the running stage changed state: the chip and the executions."""
+        self._show_stepper()
+        self._show_experiment()
 
     # -- actions --------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
