@@ -40,7 +40,8 @@ async def main(jobs: int, poll_s: float) -> None:
         seen: dict[str, float] = {}
         t0 = time.monotonic()
         ex = SlurmExecutor(root / "shared", poll_s=poll_s,
-                           on_state=lambda _j, s: seen.setdefault(s, time.monotonic() - t0))
+                           on_state=lambda _j, s, seen=seen, t0=t0: seen.setdefault(
+                               s, time.monotonic() - t0))
         res = await ex.run(ExecSpec(["python", "s.py"], _workspace(root, f"s{i}"), timeout_s=60,
                                     memory_mb=512))
         if res.status != "ok":
