@@ -15,6 +15,7 @@ import sys
 
 from mlrtui.commands import Context, check_models
 from mlrtui.commands.options import TASK_GLOB_HELP, command_parser
+from mlrtui.experiment.executors import KINDS
 from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.kernel.vocab import STAGES
 from mlrtui.runs.coding_agents import AGENTS
@@ -38,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "one agent run (default: stepwise)")
     p.add_argument("--agent", choices=["builtin", *AGENTS], default="builtin",
                    help="who runs the experiment stage")
+    p.add_argument("--executor", choices=list(KINDS),
+                   help="where experiment code runs, kept on the run (default: the run's, "
+                        "else the config's [executor] kind)")
     p.add_argument("--concurrency", type=int, help="stages in flight at once")
     p.add_argument("--budget", type=float, metavar="USD", help="cap for this batch")
     p.add_argument("--force", action="store_true", help="re-run stages that are up to date")
@@ -88,12 +92,30 @@ class BarProgress:
             self.bar.stop()
 
 
+class ClusterLines:
+    """A stage listener printing only cluster job changes to stderr: the job ids a user looks
+    up in squeue, and how long a job waited in the queue."""
+
+    def stage_started(self, run_id: int, stage: str) -> None:
+        pass
+
+    def stage_text(self, run_id: int, piece: str) -> None:
+        pass
+
+    def stage_event(self, run_id: int, line: str) -> None:
+        pass
+
+    def stage_job_state(self, run_id: int, job_id: str, state: str) -> None:
+        print(f"run {run_id}: Slurm job {job_id} {state}", file=sys.stderr, flush=True)
+
+
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     stages = check_stages([s.strip() for s in args.stages.split(",") if s.strip()])
     models = args.model or [ctx.settings.default_model]
     check_models(ctx.settings, models)
     req = StageRequest(stages=stages, tasks=args.task, models=models, mode=args.mode,
-                       agent=args.agent, force=args.force, concurrency=args.concurrency,
+                       agent=args.agent, executor=args.executor, force=args.force,
+                       concurrency=args.concurrency,
                        budget_usd=args.budget)
     if args.batch_api:
         from mlrtui.commands.batches import print_batch_report, say
@@ -103,7 +125,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print_batch_report(batch)
         return batch.exit_code
     progress = BarProgress(enabled=not args.quiet and sys.stderr.isatty())
-    service = StageService(ctx.store, ctx.settings, progress=progress)
+    service = StageService(ctx.store, ctx.settings, progress=progress, listener=ClusterLines())
     report = asyncio.run(_run(service, req))
     _print_report(report, as_json=args.json)
     return report.exit_code

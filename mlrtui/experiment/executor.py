@@ -40,6 +40,11 @@ class ExecSpec:
     partition: str | None = None        # cluster executors only: where to queue
     account: str | None = None          # cluster executors only: whom to bill
     slurm_options: dict[str, str] = field(default_factory=dict)   # extra `sbatch --key=value`
+    # A tool that brings its own install (a coding agent's CLI) reads more than the interpreter.
+    read_paths: list[str] = field(default_factory=list)
+    output_cap: int = 0                 # stdout bytes kept (0: OUTPUT_CAP); transcripts need more
+    address_space_limit: bool = True    # False: RLIMIT_DATA (V8, like CUDA, reserves far more)
+    own_uid: bool = True                # False: keep mlrtui's uid (a tool under a 0700 home)
 
     def resources(self) -> dict:
         """What this spec asks of a machine, as stored with the execution."""

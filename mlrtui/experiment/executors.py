@@ -35,3 +35,12 @@ def make_executor(settings: Settings, kind: str | None = None,
                              gpus=cfg.gpus, cpus=cfg.cpus, mem_mb=cfg.mem, time_min=cfg.time,
                              extra=cfg.extra, poll_s=cfg.poll_s, on_state=on_state)
     raise ExecutorConfigError(f"unknown executor kind {kind!r} (known: {', '.join(KINDS)})")
+
+
+def watched(executor: Executor, on_state: StateCallback | None) -> Executor:
+    """`executor`, reporting its cluster jobs' states to `on_state` when it has any (Slurm);
+    a local executor has no queue and is returned as it is."""
+    watch = getattr(executor, "watched", None)
+    if on_state is None or watch is None:
+        return executor
+    return watch(on_state)

@@ -56,7 +56,8 @@ def limits_for(spec: ExecSpec, gpu_devices: list[str] | None = None,
     cpu_s = int(spec.cpu_s or spec.timeout_s * cpus) + 1
     env = {name: str(cpus) for name in THREAD_VARS}
     if spec.gpus <= 0:
-        return Limits(spec.memory_mb, "RLIMIT_AS", cpu_s, spec.max_file_mb, 1024,
+        rlimit = "RLIMIT_AS" if spec.address_space_limit else "RLIMIT_DATA"
+        return Limits(spec.memory_mb, rlimit, cpu_s, spec.max_file_mb, 1024,
                       spec.max_processes, env=env)
     ids = [g.strip() for g in (allocated_gpus or "").split(",") if g.strip()]
     env["CUDA_VISIBLE_DEVICES"] = ",".join(ids[:spec.gpus] or [str(i) for i in range(spec.gpus)])

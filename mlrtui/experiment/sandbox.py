@@ -27,7 +27,7 @@ from pathlib import Path
 from mlrtui.experiment import jail
 from mlrtui.experiment.classify import classify
 from mlrtui.experiment.diskcap import WorkspaceCap
-from mlrtui.experiment.executor import CappedBuffer, ExecResult, ExecSpec
+from mlrtui.experiment.executor import OUTPUT_CAP, CappedBuffer, ExecResult, ExecSpec
 from mlrtui.experiment.interpreter import Interpreter, InterpreterError, describe
 from mlrtui.experiment.limits import allocated_gpus, limits_for, present_gpu_devices
 from mlrtui.store.db import now
@@ -199,14 +199,15 @@ class SandboxExecutor:
         argv = [interp.path if spec.argv[0] in ("python", "python3") else spec.argv[0],
                 *spec.argv[1:]]
         argv[0] = shutil.which(argv[0], path=env["PATH"]) or argv[0]
-        uid = 100000 + (os.getpid() * 131 + next(_uids)) % 50000 if caps.drop_uid else None
+        own = caps.drop_uid and spec.own_uid
+        uid = 100000 + (os.getpid() * 131 + next(_uids)) % 50000 if own else None
         if uid is not None:
             _chown_tree(ws, uid)
         limits = lim.jail_limits(_nproc_limit(caps, uid, lim.max_processes))
         r, w = os.pipe()
         jspec = _jail_spec(argv, str(ws), env, uid=uid, status_fd=w, limits=limits,
                            landlock=caps.landlock_abi > 0, net_off=not spec.network,
-                           devices=lim.devices, extra_read=lim.read_paths,
+                           devices=lim.devices, extra_read=lim.read_paths + spec.read_paths,
                            interpreter=interp)
         t0 = time.monotonic()
         try:
@@ -220,7 +221,7 @@ class SandboxExecutor:
                               "", "", started, resources=spec.resources())
         finally:
             os.close(w)
-        out, err = CappedBuffer(), CappedBuffer()
+        out, err = CappedBuffer(spec.output_cap or OUTPUT_CAP), CappedBuffer()
         pumps = [asyncio.ensure_future(_pump(proc.stdout, out)),
                  asyncio.ensure_future(_pump(proc.stderr, err))]
         cap = WorkspaceCap(ws, spec.max_workspace_mb, lambda: _kill(proc))
@@ -247,6 +248,9 @@ class SandboxExecutor:
             pump.cancel()
         events = _events(r)
         facts = _facts(events, caps, uid)
+        if caps.drop_uid and not spec.own_uid:
+            facts["uid_note"] = ("kept mlrtui's uid: the command is installed where no other "
+                                 "uid reaches")
         if spec.gpus > 0:
             facts["gpu"] = (f"CUDA_VISIBLE_DEVICES={env.get('CUDA_VISIBLE_DEVICES', '')}; devices: "
                             + (", ".join(lim.devices) or "none on this machine"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import math
 import os
 import subprocess
@@ -56,6 +57,19 @@ class SlurmExecutor:
         self.extra = dict(extra or {})
         self.poll_s, self.python, self.on_state = poll_s, python, on_state
 
+    def watched(self, on_state: StateCallback) -> SlurmExecutor:
+        """A copy that also reports every state change to `on_state` (one run's listener),
+        so one configured executor can serve runs that are watched separately."""
+        twin = copy.copy(self)
+        first = self.on_state
+
+        def both(job_id: str, state: str) -> None:
+            if first is not None:
+                first(job_id, state)
+            on_state(job_id, state)
+        twin.on_state = both
+        return twin
+
     def effective(self, spec: ExecSpec) -> ExecSpec:
         """The spec as the job will run it: defaults fill what the spec leaves lower."""
         return replace(spec, gpus=max(spec.gpus, self.gpus), cpus=max(spec.cpus, self.cpus),
@@ -85,6 +99,8 @@ class SlurmExecutor:
     def _submit(self, spec: ExecSpec):  # -> submitit.SlurmJob
         import submitit
 
+        # the pickled spec carries the command's environment (a coding agent's API key): private
+        self.shared_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         folder = self.shared_dir / "%j"
         ex = submitit.SlurmExecutor(folder=folder, python=self.python, max_num_timeout=0)
         ex.update_parameters(**self.parameters(spec))

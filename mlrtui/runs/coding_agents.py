@@ -1,36 +1,33 @@
 """External coding agents (Claude Code, Codex, Gemini CLI) as experiment runners.
 
 Each runs headless in the run's workspace (task.md, idea.md, related_work.md, proposal.md) with
-a time limit, in its own process group. We keep its transcript (its stdout) as a workspace file,
-the cost and tokens it reports as a ledger row (purpose "agent"), every file it produced, and
-one execution record. A CLI that is not on PATH is a clear "not installed" failure.
+a time limit, through the run's executor like any experiment command (`agent_spec`): in the
+local sandbox, or as a Slurm job. We keep its transcript (its stdout) as a workspace file, the
+cost and tokens it reports as a ledger row (purpose "agent"), every file it produced, and one
+execution record. A CLI that is not on PATH is a clear "not installed" failure.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
 import re
 import shutil
-import signal
-import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlrtui.experiment import workspace
-from mlrtui.experiment.executor import CappedBuffer, ExecResult, record_execution
+from mlrtui.experiment.executor import ExecResult, ExecStatus, record_execution
 from mlrtui.kernel.secrets import known_secrets, redact
+from mlrtui.runs.agent_spec import agent_spec, copy_config_homes
+from mlrtui.runs.exec_watch import run_watched
 from mlrtui.runs.experiment_loop import ExperimentJob, ExperimentOutcome
 from mlrtui.runs.prompts import fill, load_template
 from mlrtui.store.db import now
 
-TRANSCRIPT_CAP = 16 * 1024 * 1024
 _SECRET_NAME = re.compile(r"(API_KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
 
 
@@ -127,7 +124,9 @@ class Codex(CodingAgent):
     name, binary, key_envs = "codex", "codex", ("OPENAI_API_KEY", "CODEX_API_KEY")
 
     def argv(self, binary: str, prompt: str, env: Mapping[str, str] | None = None) -> list[str]:
-        """Codex ignores OPENAI_BASE_URL: a base URL there becomes a custom Responses provider."""
+        """Codex ignores OPENAI_BASE_URL: a base URL there becomes a custom Responses provider.
+        Its own sandbox (bubblewrap) cannot start inside ours, which already confines it to
+        the workspace: it runs with its sandbox off."""
         base = (env or {}).get("OPENAI_BASE_URL")
         provider: list[str] = []
         if base:
@@ -138,7 +137,7 @@ class Codex(CodingAgent):
                                ("model_providers.mlrtui.wire_api", "responses")):
                 provider += ["-c", f"{key}={json.dumps(value)}"]
         return [binary, "exec", "--json", "--skip-git-repo-check", "--sandbox",
-                "workspace-write", *provider, prompt]
+                "danger-full-access", *provider, prompt]
 
     def parse(self, stdout: str) -> AgentReport:
         report = AgentReport(input_tokens=0, output_tokens=0)
@@ -224,32 +223,6 @@ def agent_env(agent: CodingAgent) -> dict[str, str]:
             if not _SECRET_NAME.search(k) or k in agent.key_envs}
 
 
-async def _run_process(argv: list[str], cwd: Path, env: dict[str, str],
-                       timeout_s: float) -> tuple[int | None, bool, CappedBuffer, CappedBuffer]:
-    proc = await asyncio.create_subprocess_exec(
-        *argv, cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, start_new_session=True)
-    out, err = CappedBuffer(TRANSCRIPT_CAP), CappedBuffer()
-
-    async def pump(stream: asyncio.StreamReader | None, buf: CappedBuffer) -> None:
-        while stream is not None and (chunk := await stream.read(65536)):
-            buf.feed(chunk)
-
-    pumps = asyncio.gather(pump(proc.stdout, out), pump(proc.stderr, err))
-    timed_out = False
-    try:
-        await asyncio.wait_for(proc.wait(), timeout_s)
-    except TimeoutError:
-        timed_out = True
-    finally:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    await proc.wait()
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(pumps, 2)
-    return proc.returncode, timed_out, out, err
-
-
 def _ledger_row(job: ExperimentJob, agent: CodingAgent, report: AgentReport, latency: float,
                 ok: bool) -> str:
     key = uuid.uuid4().hex
@@ -267,7 +240,8 @@ def _ledger_row(job: ExperimentJob, agent: CodingAgent, report: AgentReport, lat
 
 
 async def run_agent(job: ExperimentJob, agent: CodingAgent) -> ExperimentOutcome:
-    """Run one coding agent on the workspace; raises AgentUnavailable when not installed."""
+    """Run one coding agent on the workspace through the job's executor (the sandbox, or a
+    Slurm job); raises AgentUnavailable when its CLI is not installed here."""
     ws = workspace.prepare(job.run_id, job.inputs, job.workspace)
     command = f"{agent.binary} (headless)"
     binary = agent.installed()
@@ -278,34 +252,45 @@ async def run_agent(job: ExperimentJob, agent: CodingAgent) -> ExperimentOutcome
         raise AgentUnavailable(reason)
     system, user = load_template("agent")
     prompt = fill("\n\n".join(p for p in (system, user) if p), {"timeout": f"{job.timeout_s:g}"})
-    started, t0 = now(), time.monotonic()
-    with tempfile.TemporaryDirectory(prefix=f"mlrtui-{agent.name}-") as scratch:
-        env = agent.environment(agent_env(agent), Path(scratch))
-        argv = agent.argv(binary, prompt, env)
-        code, timed_out, out, err = await _run_process(argv, ws, env, job.timeout_s)
+    home = ws / ".home"                       # the sandbox HOME: the agent's scratch too
+    home.mkdir(parents=True, exist_ok=True)
+    env, copies = copy_config_homes(agent.environment(agent_env(agent), home), home)
+    spec = agent_spec(agent, binary, prompt, ws, env, timeout_s=job.timeout_s,
+                      memory_mb=job.memory_mb)
+    shown = " ".join([agent.binary, *agent.argv(binary, "<prompt>", spec.env)[1:]])
+    try:
+        res = await run_watched(job, spec, label=agent.name, command=shown)
+    finally:
+        for copy in copies:
+            shutil.rmtree(copy, ignore_errors=True)
     secrets = known_secrets(job.client.settings)
-    stdout, stderr = redact(out.text(), secrets), redact(err.text(), secrets)
+    stdout, stderr = redact(res.stdout, secrets), redact(res.stderr, secrets)
     (ws / f"transcript_{agent.name}.json").write_text(stdout, encoding="utf-8")
     report = agent.parse(stdout)
-    status = "timeout" if timed_out else "ok" if code == 0 and not report.error else "failed"
-    reason = (f"time limit of {job.timeout_s:g}s exceeded" if timed_out else report.error
-              or (f"exit code {code}" if code else None))
-    latency = time.monotonic() - t0
-    shown = " ".join([agent.binary, *agent.argv(binary, "<prompt>", env)[1:]])
-    result = ExecResult(shown, str(ws), code, status, reason, round(latency, 3), stdout[-65536:],
-                        stderr[-65536:], started, executor=agent.name,
-                        sandbox={"isolation": "process group and time limit only"})
-    eid = record_execution(job.store, job.run_id, result)
+    res.status, res.reason = _status(res, report, job.timeout_s)
+    res.stdout, res.stderr = stdout[-65536:], stderr[-65536:]
+    eid = record_execution(job.store, job.run_id, res)
     outcome = ExperimentOutcome(text="", execution_ids=[eid], author=agent.name)
-    outcome.call_keys.append(_ledger_row(job, agent, report, latency, status == "ok"))
+    outcome.call_keys.append(_ledger_row(job, agent, report, res.duration_s, res.status == "ok"))
     outcome.cost_usd = report.cost_usd or 0.0
     results_md = next((p for p in (ws / "results.md", ws / "results" / "results.md")
                        if p.is_file()), None)
     text = results_md.read_text(encoding="utf-8", errors="replace") if results_md else ""
     if not text.strip():
-        text = report.text or f"The {agent.name} agent produced no results ({reason or status})."
+        text = report.text or (f"The {agent.name} agent produced no results "
+                               f"({res.reason or res.status}).")
         (ws / "results.md").write_text(text, encoding="utf-8")
     workspace.collect(job.store, job.run_id, ws, eid)
     outcome.text = text
-    outcome.note = f"{agent.name}: {status}" + (f" ({reason})" if reason else "")
+    outcome.note = f"{agent.name}: {res.status}" + (f" ({res.reason})" if res.reason else "")
     return outcome
+
+
+def _status(res: ExecResult, report: AgentReport,
+            timeout_s: float) -> tuple[ExecStatus, str | None]:
+    """The executor's verdict, unless the command ended well and its transcript says it failed."""
+    if res.status == "timeout":
+        return "timeout", f"time limit of {timeout_s:g}s exceeded ({res.reason})"
+    if res.status == "ok":
+        return ("failed", report.error) if report.error else ("ok", None)
+    return res.status, report.error or res.reason

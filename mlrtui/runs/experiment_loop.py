@@ -17,6 +17,7 @@ from mlrtui.experiment import workspace
 from mlrtui.experiment.executor import ExecResult, ExecSpec, Executor, record_execution
 from mlrtui.providers.base import StreamCallback
 from mlrtui.providers.client import CallContext, LLMClient
+from mlrtui.runs.exec_watch import run_watched
 from mlrtui.runs.prompts import EXPERIMENT_CALLS, build_request, extract_code, shorten
 from mlrtui.store.db import Store
 
@@ -42,6 +43,7 @@ class ExperimentJob:
     batch_id: int | None = None
     on_text: StreamCallback | None = None
     on_event: Callable[[str], None] | None = None
+    on_state: Callable[[str, str], None] | None = None   # (cluster job id, state) as it changes
 
 
 @dataclass
@@ -81,7 +83,7 @@ def _event(job: ExperimentJob, line: str) -> None:
 async def _execute(job: ExperimentJob, code: str, outcome: ExperimentOutcome) -> ExecResult:
     (job.workspace / SCRIPT).write_text(code, encoding="utf-8")
     python = job.cfg.experiment_python or job.client.settings.experiment_python
-    result = await job.executor.run(ExecSpec(["python", SCRIPT], job.workspace,
+    result = await run_watched(job, ExecSpec(["python", SCRIPT], job.workspace,
                                              timeout_s=job.timeout_s, memory_mb=job.memory_mb,
                                              python=python))
     eid = record_execution(job.store, job.run_id, result)

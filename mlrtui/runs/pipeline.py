@@ -31,6 +31,9 @@ class StageListener(Protocol):
 
     def stage_event(self, run_id: int, line: str) -> None: ...
 
+    # Optional: a listener with `stage_job_state(run_id, job_id, state)` hears the
+    # experiment's cluster jobs (Slurm) move from queued to running to done.
+
 
 @dataclass
 class Summary:
@@ -153,10 +156,12 @@ class Pipeline:
         if watch is None:
             return await self.runner.run_stage(run, stage, force=self.force, gate=self.gate)
         watch.stage_started(run.id, stage)
+        jobs = getattr(watch, "stage_job_state", None)
         return await self.runner.run_stage(
             run, stage, force=self.force, gate=self.gate,
             on_text=lambda piece: watch.stage_text(run.id, piece),
-            on_event=lambda line: watch.stage_event(run.id, line))
+            on_event=lambda line: watch.stage_event(run.id, line),
+            on_job=None if jobs is None else lambda job_id, state: jobs(run.id, job_id, state))
 
     def _advance(self, out: StageOutcome) -> StageOutcome:
         self.progress.advance(1, f"{out.task_id} {out.stage}: {out.status}")

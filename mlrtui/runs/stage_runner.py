@@ -34,6 +34,7 @@ from mlrtui.store.db import Store
 from mlrtui.store.tasks import get_task
 
 Status = Literal["done", "skipped", "failed", "cancelled"]
+JobCallback = Callable[[str, str], None]        # (cluster job id, state)
 _INPUT_KEYS = {"idea": "idea", "literature": "literature", "proposal": "proposal",
                "experiment": "experiment"}
 
@@ -59,9 +60,18 @@ class StageRunner:
                  executor: Executor | None = None, batch_id: int | None = None,
                  agent: str | None = None) -> None:
         self.store, self.settings, self.client = store, settings, client
-        self.executor = executor or make_executor(settings)   # [executor] kind, local default
+        self.executor = executor           # given: every run uses it; else per run, below
+        self._made: dict[str | None, Executor] = {}
         self.batch_id = batch_id
         self.agent = agent
+
+    def executor_for(self, run: V.Run) -> Executor:
+        """The given executor, else the run's kind (runs.executor), else the config's."""
+        if self.executor is not None:
+            return self.executor
+        if run.executor not in self._made:
+            self._made[run.executor] = make_executor(self.settings, run.executor)
+        return self._made[run.executor]
 
     # -- inputs -------------------------------------------------------------------------------
     def inputs(self, run: V.Run, stage: str) -> tuple[dict[str, str], list[int]]:
@@ -107,8 +117,10 @@ class StageRunner:
     async def run_stage(self, run: V.Run, stage: str, *, force: bool = False,
                         on_text: StreamCallback | None = None,
                         on_event: Callable[[str], None] | None = None,
-                        gate: BudgetGate | None = None) -> StageOutcome:
+                        gate: BudgetGate | None = None,
+                        on_job: JobCallback | None = None) -> StageOutcome:
         """Run one stage; skipped when its current version exists and is not stale.
+        `on_job(job_id, state)` hears the experiment's cluster jobs change state (Slurm).
 
         A crossed budget cap asks `gate` (the operation's budget-stop hook) whether to go on;
         if not, the outcome is failed and carries the BudgetExceeded itself."""
@@ -121,7 +133,7 @@ class StageRunner:
         while True:
             seen = gate.raised if gate is not None else 0
             try:
-                version = await self._produce(run, stage, out, on_text, on_event)
+                version = await self._produce(run, stage, out, on_text, on_event, on_job)
             except BudgetExceeded as exc:
                 if gate is not None and await gate.go_on(exc, seen):
                     continue                  # the cap was raised: run the stage again
@@ -144,10 +156,11 @@ class StageRunner:
 
     async def _produce(self, run: V.Run, stage: V.Stage, out: StageOutcome,
                        on_text: StreamCallback | None,
-                       on_event: Callable[[str], None] | None) -> V.Version:
+                       on_event: Callable[[str], None] | None,
+                       on_job: JobCallback | None = None) -> V.Version:
         values, input_ids = self.inputs(run, stage)
         if stage == "experiment":
-            exp = await self._experiment(run, values, on_text, on_event)
+            exp = await self._experiment(run, values, on_text, on_event, on_job)
             out.cost_usd = exp.cost_usd
             version = V.write_version(self.store, run.id, stage, exp.text,
                                       exp.author or run.model_name, inputs=input_ids,
@@ -174,17 +187,18 @@ class StageRunner:
 
     async def _experiment(self, run: V.Run, values: dict[str, str],
                           on_text: StreamCallback | None,
-                          on_event: Callable[[str], None] | None) -> ExperimentOutcome:
+                          on_event: Callable[[str], None] | None,
+                          on_job: JobCallback | None = None) -> ExperimentOutcome:
         ws = Path(run.workspace) if run.workspace else workspace.workspace_dir(run.id)
         V.set_run_status(self.store, run.id, "running", workspace=str(ws))
         job = ExperimentJob(
             store=self.store, client=self.client, model=run.model_name,
             cfg=self.client.config(run.model_name), run_id=run.id, task_id=run.task_id,
             inputs={k: v for k, v in values.items() if v != "(not available)"}, workspace=ws,
-            executor=self.executor, timeout_s=self.settings.experiment_timeout_s,
+            executor=self.executor_for(run), timeout_s=self.settings.experiment_timeout_s,
             memory_mb=self.settings.experiment_memory_mb,
             repair_rounds=self.settings.repair_rounds, batch_id=self.batch_id,
-            on_text=on_text, on_event=on_event)
+            on_text=on_text, on_event=on_event, on_state=on_job)
         agent = self.agent or run.agent or "builtin"
         if agent == "builtin":
             return await run_builtin(job)

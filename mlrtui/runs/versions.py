@@ -39,6 +39,7 @@ class Run(BaseModel):
     batch_id: int | None = None
     error: str | None = None
     workspace: str | None = None
+    executor: str | None = None          # local | slurm; None: the config's [executor] kind
     created_at: str
     updated_at: str
 
@@ -96,22 +97,23 @@ def _run(row: dict) -> Run:
 
 def create_run(store: Store, task_id: str, model: str, mode: Mode = "stepwise", *,
                agent: str | None = None, batch_id: int | None = None,
-               budget_usd: float | None = None) -> Run:
+               budget_usd: float | None = None, executor: str | None = None) -> Run:
     """A new run of one task with one backbone model."""
     stamp = now()
     with store.transaction():
         run_id = store.insert("runs", {
             "task_id": task_id, "mode": mode, "model": canonical_model(model),
             "model_original": model, "agent": agent, "status": "pending", "source": "local",
-            "budget_usd": budget_usd, "batch_id": batch_id, "created_at": stamp,
-            "updated_at": stamp})
+            "budget_usd": budget_usd, "batch_id": batch_id, "executor": executor,
+            "created_at": stamp, "updated_at": stamp})
     return get_run(store, int(run_id))
 
 
 def get_or_create_run(store: Store, task_id: str, model: str, mode: Mode = "stepwise", *,
                       agent: str | None = None, batch_id: int | None = None,
-                      budget_usd: float | None = None) -> Run:
-    """The latest local run of (task, model, mode, agent), made if missing: what resuming needs."""
+                      budget_usd: float | None = None, executor: str | None = None) -> Run:
+    """The latest local run of (task, model, mode, agent), made if missing: what resuming needs.
+    A given executor becomes the run's (where it runs does not change what it computes)."""
     with store.transaction():
         rows = store.query(
             "SELECT id FROM runs WHERE task_id=? AND model=? AND mode=? AND source='local' "
@@ -120,9 +122,18 @@ def get_or_create_run(store: Store, task_id: str, model: str, mode: Mode = "step
         if rows:
             if batch_id is not None:
                 store.db.execute("UPDATE runs SET batch_id=? WHERE id=?", [batch_id, rows[0]["id"]])
+            if executor is not None:
+                store.db.execute("UPDATE runs SET executor=? WHERE id=?", [executor, rows[0]["id"]])
             return get_run(store, rows[0]["id"])
         return create_run(store, task_id, model, mode, agent=agent, batch_id=batch_id,
-                          budget_usd=budget_usd)
+                          budget_usd=budget_usd, executor=executor)
+
+
+def set_run_executor(store: Store, run_id: int, executor: str | None) -> None:
+    """Where a run's experiment code runs from now on (None: the config's kind)."""
+    with store.transaction():
+        store.db.execute("UPDATE runs SET executor=?, updated_at=? WHERE id=?",
+                         [executor, now(), run_id])
 
 
 def get_run(store: Store, run_id: int) -> Run:

@@ -11,6 +11,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mlrtui.experiment.executors import KINDS
 from mlrtui.kernel.errors import Fatal
 from mlrtui.kernel.progress import ProgressSink
 from mlrtui.kernel.vocab import STAGES, Mode
@@ -37,6 +38,7 @@ class StageRequest:
     run_ids: list[int] = field(default_factory=list)
     mode: Mode = "stepwise"
     agent: str | None = None                            # None / "builtin": the built-in loop
+    executor: str | None = None                         # local / slurm; None: as before
     force: bool = False
     concurrency: int | None = None
     budget_usd: float | None = None
@@ -108,18 +110,24 @@ class StageService:
     def _runs(self, req: StageRequest, tasks: list[str], batch_id: int | None) -> list[V.Run]:
         """The runs a request is about: given ones, or the latest of every (task, model)."""
         if req.run_ids:
+            if req.executor is not None:
+                for rid in req.run_ids:
+                    V.set_run_executor(self.store, rid, req.executor)
             return [V.get_run(self.store, rid) for rid in req.run_ids]
         models = req.models or [self.settings.default_model]
         return [V.get_or_create_run(self.store, t, m, req.mode, agent=req.agent,
-                                    batch_id=batch_id) for t in tasks for m in models]
+                                    batch_id=batch_id, executor=req.executor)
+                for t in tasks for m in models]
 
     async def run(self, req: StageRequest) -> StageReport:
         stages = check_stages(req.stages)
+        if req.executor not in (None, *KINDS):
+            raise Fatal(f"unknown executor {req.executor!r} (known: {', '.join(KINDS)})")
         tasks = [] if req.run_ids else select_tasks(self.store, req.tasks)
         agent = None if req.agent in (None, "builtin") else req.agent
         args = {"tasks": req.tasks, "models": req.models, "runs": req.run_ids,
                 "stages": stages, "mode": req.mode, "agent": req.agent or "builtin",
-                "force": req.force}
+                "force": req.force, "executor": req.executor}
         one_run = req.run_ids[0] if len(req.run_ids) == 1 else None
         op = Operation(self.store, self.settings, "run", args, budget_usd=req.budget_usd,
                        run_id=one_run, on_budget=self.on_budget)

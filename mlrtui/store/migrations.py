@@ -505,6 +505,12 @@ def m0012_provider_batches(db: Database) -> None:
                "(provider_batch, result_written)")
 
 
+@migrations()
+def m0013_run_executor(db: Database) -> None:
+    """Where a run's experiment code runs: local | slurm; NULL follows the config's kind."""
+    db.execute("ALTER TABLE runs ADD COLUMN executor TEXT")
+
+
 def known_names() -> list[str]:
     """Names of every migration this build knows, in order."""
     return [m.name for m in migrations.pending(Database(memory=True))]

@@ -29,6 +29,7 @@ class StageJob(Job):
         self.force = force
         self.outcomes: list[StageOutcome] = []
         self.cost_usd = 0.0
+        self.cluster_jobs: dict[str, str] = {}   # Slurm job id -> its last state, oldest first
         self._service: StageService | None = None
 
     async def work(self, app: MlrtuiApp) -> None:
@@ -52,6 +53,30 @@ class StageJob(Job):
             self._service.cancel()
         else:
             super().cancel()
+
+    def stage_job_state(self, run_id: int, job_id: str, state: str) -> None:
+        """A cluster job of the experiment changed state (the event line comes separately)."""
+        self.cluster_jobs[job_id] = state
+        self.changed("cluster", f"{job_id} {state}")
+
+    def cluster_line(self) -> str | None:
+        """The latest cluster job, e.g. "job 123 RUNNING"; None when there is none."""
+        if not self.cluster_jobs:
+            return None
+        job_id = next(reversed(self.cluster_jobs))
+        return f"job {job_id} {self.cluster_jobs[job_id]}"
+
+    def live_executions(self, recorded: list[dict]) -> list[dict]:
+        """Rows for the executions list: cluster jobs of the running stage not recorded yet
+        (an execution is stored when it ends), so queued and running jobs show too."""
+        if not self.running:
+            return []
+        stored = {str(r.get("job_id")) for r in recorded if r.get("job_id")}
+        return [{"id": f"job-{job_id}", "status": state.lower(), "exit_code": None,
+                 "duration_s": None, "command": f"Slurm job {job_id}", "executor": "slurm",
+                 "reason": "waiting in the queue" if state == "PENDING" else f"job {state}",
+                 "job_id": job_id, "job_state": state, "stdout": "", "stderr": ""}
+                for job_id, state in self.cluster_jobs.items() if job_id not in stored]
 
     def advance(self, n: int = 1, detail: str = "") -> None:
         super().advance(n, detail)

@@ -166,9 +166,11 @@ current, `enter` opens it in the viewer.
         run = self.run
         task = get_task(self.store, run.task_id)
         st = run_status(self.store, run, live=self.running, states=self.states)
+        where = run.executor or f"{self.settings.executor.kind} (config)"   # runs.executor
         lines = [(f"[b]Run {run.id}[/b] · {escape(run.task_id)} · "
                   f"{escape(model_label(self.app, run.model_name))} · {run.mode} · experiment by "
-                  f"{escape(run.agent or 'builtin')} · {escape(st.explained)}"),
+                  f"{escape(run.agent or 'builtin')} on {escape(where)} · "
+                  f"{escape(st.explained)}"),
                  escape(task.title if task else "(task not in the database)")]
         if run.model_name not in self.settings.all_models():
             lines[1] += (f" · [b]model {escape(run.model_name)} is not configured[/b]: "
@@ -186,7 +188,7 @@ current, `enter` opens it in the viewer.
             chip = ChipState(s.stage, s.state, f"v{s.version_id} · {s.author}"
                              if s.version_id else "no version")
             if live is not None and live.stage == s.stage:
-                chip.state, chip.detail = "running", "in flight"
+                chip.state, chip.detail = "running", live.cluster_line() or "in flight"
             elif s.stage in queued:
                 chip.detail = f"queued · {chip.detail}"
             elif (job is None or not job.running) and run.status == "failed" and \
@@ -211,9 +213,13 @@ current, `enter` opens it in the viewer.
 
     def _show_experiment(self) -> None:
         results = V.current(self.store, self.run_id, "experiment")
+        executions = list_executions(self.store, self.run_id)
+        job = self.job
+        if job is not None:
+            executions += job.live_executions(executions)
         self.query_one(ExperimentPanel).show(
             workspace.list_files(self.store, self.run_id),
-            list_executions(self.store, self.run_id), workspace.figures(self.store, self.run_id),
+            executions, workspace.figures(self.store, self.run_id),
             results.text if results else None,
             lambda file_id: workspace.file_content(self.store, file_id))
 
@@ -237,6 +243,11 @@ current, `enter` opens it in the viewer.
 
     def on_output_pane_job_ended(self, event: OutputPane.JobEnded) -> None:
         self.reload()
+
+    def on_output_pane_cluster_job(self, event: OutputPane.ClusterJob) -> None:
+        """A Slurm job of the running stage changed state: the chip and the executions."""
+        self._show_stepper()
+        self._show_experiment()
 
     # -- actions --------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

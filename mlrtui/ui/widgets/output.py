@@ -45,6 +45,9 @@ class OutputPane(Vertical):
             super().__init__()
             self.job = job
 
+    class ClusterJob(Message):
+        """A cluster job of the followed stage changed state (Slurm: queued, running, done)."""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._job: StageJob | None = None
@@ -119,6 +122,8 @@ class OutputPane(Vertical):
             await self._stream.write(event.value)
             if follow:
                 box.call_after_refresh(box.scroll_end, animate=False)
+        elif event.what == "cluster":
+            self.post_message(self.ClusterJob())
         elif event.what == "end":
             await self._ended(job)  # type: ignore[arg-type]
 
