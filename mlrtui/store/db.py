@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from mlrtui.store import migrations
+from mlrtui.store.connection import Database
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -64,7 +63,7 @@ class Store:
 
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         with self.lock:
-            return [dict(r) for r in self.db.query(sql, params)]
+            return list(self.db.query(sql, params))
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         with self.lock:

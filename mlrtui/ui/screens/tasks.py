@@ -13,9 +13,8 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from mlrtui.kernel.tasks import CATEGORIES
-from mlrtui.runs import overview as browse
-from mlrtui.store.tasks import TaskFilter, TaskRow, facets, list_tasks, set_category_override
-from mlrtui.ui.modals import ChoiceScreen
+from mlrtui.store.task_index import TaskIndex
+from mlrtui.store.tasks import TaskFilter, TaskRow, facets, set_category_override
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.filterbar import TaskFilterBar
 from mlrtui.ui.widgets.keytable import KeyTable
@@ -68,7 +67,8 @@ The line under the table says why a task got its category; `c` overrides it.
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[str, TaskRow] = {}
+        self.rows: dict[str, TaskRow] = {}      # what the table shows, in its order
+        self.index: TaskIndex | None = None     # every task, loaded once; filtered per key
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,21 +87,35 @@ The line under the table says why a task got its category; `c` overrides it.
         """Fill the table for a filter, keeping the cursor on the same task when it stays."""
         table = self.query_one(KeyTable)
         keep = table.current_key
-        tasks = list_tasks(self.store, flt)
+        if self.index is None:
+            self.index = TaskIndex.load(self.store)
+        tasks = self.index.filter(flt)
+        self._fill(table, tasks)
         self.rows = {t.id: t for t in tasks}
+        if not (keep and keep in self.rows and table.move_to_key(keep)):
+            table.move_cursor(row=0)
+        self.query_one(TaskFilterBar).set_count(len(tasks), len(self.index))
+        self._explain(table.current_key)
+
+    def _fill(self, table: KeyTable, tasks: list[TaskRow]) -> None:
+        """Narrowing (typing a search) removes the rows that went away when that is cheaper
+        than adding the rest again; anything else rebuilds the table."""
+        keys = {t.id for t in tasks}
+        gone = [key for key in self.rows if key not in keys]
+        if self.rows and keys <= self.rows.keys() and len(gone) <= len(tasks):
+            for key in gone:
+                table.remove_row(key)
+            return
         table.clear()
         for t in tasks:
             table.add_row(t.id, t.venue.upper(), str(t.year), t.category,
                           _clip(t.title, TITLE_WIDTH), str(t.runs), _score(t.best_score),
                           key=t.id)
-        if keep:
-            table.move_to_key(keep)
-        self.query_one(TaskFilterBar).set_count(len(tasks), browse.task_count(self.store))
-        self._explain(table.current_key)
 
     def refresh_data(self) -> None:
         bar = self.query_one(TaskFilterBar)
         bar.set_facets(facets(self.store))
+        self.index, self.rows = None, {}     # counts and scores may have changed: rebuild
         self.load(bar.filter)
 
     def _explain(self, task_id: str | None) -> None:
@@ -145,6 +159,8 @@ The line under the table says why a task got its category; `c` overrides it.
         self.query_one(KeyTable).focus()
 
     def action_category(self) -> None:
+        from mlrtui.ui.modals import ChoiceScreen   # here: the modals cost 0.1 s at start-up
+
         task = self.rows.get(self.query_one(KeyTable).current_key or "")
         if task is None:
             return
