@@ -84,7 +84,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
                        agent=args.agent, force=args.force, concurrency=args.concurrency,
                        budget_usd=args.budget)
     progress = BarProgress(enabled=not args.quiet and sys.stderr.isatty())
-    service = StageService(ctx.store, ctx.settings, progress=progress)
+    service = StageService(ctx.store, ctx.settings, progress=progress,
+                           on_notice=lambda text: print(f"mlrtui: {text}", file=sys.stderr))
     report = asyncio.run(_run(service, req))
     _print_report(report, as_json=args.json)
     return report.exit_code
