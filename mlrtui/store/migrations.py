@@ -317,3 +317,12 @@ def m0005_executions_slurm_job(db: Database) -> None:
     db.execute("ALTER TABLE executions ADD COLUMN job_id TEXT")
     db.execute("ALTER TABLE executions ADD COLUMN job_state TEXT")
     db.execute("ALTER TABLE executions ADD COLUMN resources TEXT NOT NULL DEFAULT '{}'")
+
+
+@migrations()
+def m0006_speed_indexes(db: Database) -> None:
+    """Indexes of hot reads: each task's best judge score in the task table (covering, so the
+    reviews' text is never read) and a batch's spending, summed before every call."""
+    db.execute("CREATE INDEX IF NOT EXISTS reviews_task_best ON reviews(task_id, overall, stage, "
+               "target_model, version_id, variant)")
+    db.execute("CREATE INDEX IF NOT EXISTS llm_calls_batch ON llm_calls(batch_id, cost_usd)")
