@@ -130,7 +130,7 @@ def main() -> int:
         rows = results[tree]
         wall = statistics.median(r[0] for r in rows)
         per_call = statistics.median(r[2] for r in rows)
-        print(f"{str(tree):<40} wall median {wall:.2f} s = {wall / floor:.3f}x floor "
+        print(f"{tree!s:<40} wall median {wall:.2f} s = {wall / floor:.3f}x floor "
               f"(goal <= {WALL_GOAL}x); cpu per call median {per_call:.1f} ms "
               f"(goal <= {CPU_GOAL_MS:g} ms)")
         if rows[0][3]:

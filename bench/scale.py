@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import tui_startup  # noqa: E402  (this folder's tmux helpers)
+import tui_startup
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ["tasks", "runs", "versions", "version_inputs", "stage_heads", "executions", "files",

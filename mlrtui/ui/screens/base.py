@@ -55,7 +55,7 @@ class TabbedScreen(AppScreen):
     way a pane becomes active its content takes the focus and the footer's keys are refreshed."""
 
     def action_tab(self, pane_id: str) -> None:
-        from textual.widgets import TabbedContent   # here: not needed to show the first screen
+        from textual.widgets import TabbedContent  # here: not needed to show the first screen
 
         self.query_one(TabbedContent).active = pane_id
         self.focus_pane(pane_id)

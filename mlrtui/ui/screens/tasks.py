@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
@@ -79,7 +80,8 @@ The line under the table says why a task got its category; `c` overrides it.
 
     def on_mount(self) -> None:
         table = self.query_one(KeyTable)
-        table.add_columns("id", "venue", "year", "category", "title", "runs", "best")
+        self._id_column = table.add_columns("id", "venue", "year", "category", "title", "runs",
+                                            "best")[0]
         self.load(TaskFilter())
         table.focus()
 
@@ -98,19 +100,32 @@ The line under the table says why a task got its category; `c` overrides it.
         self._explain(table.current_key)
 
     def _fill(self, table: KeyTable, tasks: list[TaskRow]) -> None:
-        """Narrowing (typing a search) removes the rows that went away when that is cheaper
-        than adding the rest again; anything else rebuilds the table."""
+        """Narrowing (typing) removes the rows that went away and widening (deleting) adds the
+        missing ones and sorts, when that touches fewer rows than filling the table again:
+        every row added is measured by the table, so a rebuild costs per row shown."""
         keys = {t.id for t in tasks}
-        gone = [key for key in self.rows if key not in keys]
-        if self.rows and keys <= self.rows.keys() and len(gone) <= len(tasks):
+        shown = self.rows.keys()
+        gone = [key for key in shown if key not in keys]
+        new = [t for t in tasks if t.id not in shown]
+        if shown and not new and len(gone) <= len(tasks):
             for key in gone:
                 table.remove_row(key)
             return
+        if shown and not gone and len(new) <= len(shown):
+            self._add(table, new)
+            table.sort(self._id_column, key=str)
+            return
         table.clear()
+        self._add(table, tasks)
+
+    @staticmethod
+    def _add(table: KeyTable, tasks: list[TaskRow]) -> None:
+        """Cells as plain Text: rendered as is (a title's `[` is not markup), and the table
+        skips parsing markup in every visible cell each time it repaints."""
         for t in tasks:
-            table.add_row(t.id, t.venue.upper(), str(t.year), t.category,
-                          _clip(t.title, TITLE_WIDTH), str(t.runs), _score(t.best_score),
-                          key=t.id)
+            table.add_row(*(Text(cell) for cell in (
+                t.id, t.venue.upper(), str(t.year), t.category, _clip(t.title, TITLE_WIDTH),
+                str(t.runs), _score(t.best_score))), key=t.id)
 
     def refresh_data(self) -> None:
         bar = self.query_one(TaskFilterBar)
@@ -159,7 +174,7 @@ The line under the table says why a task got its category; `c` overrides it.
         self.query_one(KeyTable).focus()
 
     def action_category(self) -> None:
-        from mlrtui.ui.modals import ChoiceScreen   # here: the modals cost 0.1 s at start-up
+        from mlrtui.ui.modals import ChoiceScreen  # here: the modals cost 0.1 s at start-up
 
         task = self.rows.get(self.query_one(KeyTable).current_key or "")
         if task is None:

@@ -46,7 +46,7 @@ def test_cli_says_which_setting_lifts_a_binding_cap(tmp_path: Path, loopback) ->
     assert capped.returncode == 0, capped.stderr
     lines = capped.stderr.strip().splitlines()
     # 6 runs can have 6 calls in flight (not 16): that is what the cap is compared with
-    assert lines == [f"mlrtui: model toy runs at most 2 calls at once, not 6: set "
-                     f"`[models.toy] concurrency = 6` in {tmp_path / 'config2.toml'} to lift it"]
+    assert lines == [(f"mlrtui: model toy runs at most 2 calls at once, not 6: set "
+                     f"`[models.toy] concurrency = 6` in {tmp_path / 'config2.toml'} to lift it")]
     free = _batch(tmp_path, loopback, 16)
     assert free.returncode == 0 and free.stderr.strip() == ""
