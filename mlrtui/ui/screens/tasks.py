@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
@@ -113,19 +112,17 @@ The line under the table says why a task got its category; `c` overrides it.
             return
         if shown and not gone and len(new) <= len(shown):
             self._add(table, new)
-            table.sort(self._id_column, key=str)
+            table.sort(self._id_column)
             return
         table.clear()
         self._add(table, tasks)
 
     @staticmethod
     def _add(table: KeyTable, tasks: list[TaskRow]) -> None:
-        """Cells as plain Text: rendered as is (a title's `[` is not markup), and the table
-        skips parsing markup in every visible cell each time it repaints."""
         for t in tasks:
-            table.add_row(*(Text(cell) for cell in (
-                t.id, t.venue.upper(), str(t.year), t.category, _clip(t.title, TITLE_WIDTH),
-                str(t.runs), _score(t.best_score))), key=t.id)
+            table.add_row(t.id, t.venue.upper(), str(t.year), t.category,
+                          _clip(t.title, TITLE_WIDTH), str(t.runs), _score(t.best_score),
+                          key=t.id)
 
     def refresh_data(self) -> None:
         bar = self.query_one(TaskFilterBar)
