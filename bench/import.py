@@ -1,7 +1,10 @@
 """Corpus import speed: import time of the shared MLR-Bench corpus into a fresh database against
-merely reading the same files. Goal <= 3x reading.
+merely reading the same files plus writing the same rows. Goal: import <= 1.25 x (read + floor).
 
-Usage: python bench/import.py [CORPUS] [--repeat N]
+Usage: python bench/import.py [CORPUS] [--repeat N] [--compare ROOT]
+
+With --compare, another checkout's import (`git archive` of an older commit, say) runs in a
+subprocess in the same loop, after this checkout's, for before/after figures.
 
 Prints the best of N runs of each measure (the OS file cache is warm for all after a first
 read; every import goes into a new temp-file database, deleted afterwards):
@@ -24,6 +27,7 @@ import io
 import json
 import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -133,21 +137,41 @@ def sqlite_floor(source: Path, target: Path) -> float:
     return time.perf_counter() - start
 
 
+def compare_once(root: Path, corpus: Path) -> float:
+    """Seconds of one fresh import by the code under `root` (a subprocess)."""
+    code = ("import sys, tempfile, time\n"
+            "from pathlib import Path\n"
+            "from mlrtui.importer import import_corpus\n"
+            "from mlrtui.store import open_store\n"
+            "with tempfile.TemporaryDirectory() as tmp:\n"
+            "    store = open_store(Path(tmp) / 'c.db')\n"
+            "    start = time.perf_counter()\n"
+            f"    import_corpus(store, Path({str(corpus)!r}))\n"
+            "    print(time.perf_counter() - start)\n"
+            "    store.close()\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": str(root)})
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT.resolve())
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", type=Path, metavar="ROOT")
     args = parser.parse_args()
     if not (args.corpus / "tasks").is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
     read_all(args.corpus, parse=True)  # warm the OS cache and the JSON / CSV modules
-    reads, parses, runs = [], [], []
+    reads, parses, runs, other = [], [], [], []
     for _ in range(args.repeat):
         wall, cpu, files, size = read_all(args.corpus)
         reads.append((wall, cpu))
         parses.append(read_all(args.corpus, parse=True)[:2])
         runs.append(import_once(args.corpus))
+        if args.compare:
+            other.append(compare_once(args.compare.resolve(), args.corpus))
     (read_s, read_cpu), (parse_s, parse_cpu) = min(reads), min(parses)
     best = min(runs, key=lambda r: r["import"][0])
     import_s, import_cpu = best["import"]
@@ -167,6 +191,14 @@ def main() -> int:
           f"{reimport_s / parse_s:5.1f}x read + parse")
     print(f"floor ratio:   {floor_s / read_s:5.1f}x read only: no importer storing these rows "
           f"can do better than read + floor = {(read_s + floor_s) / read_s:.1f}x")
+    goal = import_s / (read_s + floor_s)
+    print(f"goal ratio:    import / (read + floor) = {import_s:.3f} / "
+          f"({read_s:.3f} + {floor_s:.3f}) = {goal:.2f}x (goal <= 1.25x): "
+          f"{'met' if goal <= 1.25 else 'not met'}; load average {os.getloadavg()[0]:.2f} on "
+          f"{os.cpu_count()} cores")
+    if other:
+        print(f"compare:       {args.compare}: import {min(other):6.3f} s wall (best of "
+              f"{len(other)}) = {min(other) / (read_s + floor_s):.2f}x (read + floor)")
     print("import phases (best run):")
     for name, secs in sorted(best["phases"].items(), key=lambda kv: -kv[1]):
         print(f"  {secs:6.3f} s  {name}")

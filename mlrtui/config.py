@@ -1,6 +1,7 @@
 """Settings: a TOML file in the platform config dir plus MLRTUI_* environment variables (env wins).
 
 API keys are never stored here: a model names the environment variable that holds its key.
+The sources are merged by `kernel.envtoml` (pydantic-settings' rules, without its import cost).
 """
 
 from __future__ import annotations
@@ -8,18 +9,13 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_origin
 
-from pydantic import BaseModel, Field, ValidationError
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mlrtui import paths
 from mlrtui.kernel.configproblems import one_line
+from mlrtui.kernel.envtoml import deep_merge, env_values, toml_values
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.secrets import known_secrets
 
@@ -113,9 +109,14 @@ class ExecutorConfig(BaseModel):
     poll_s: float = 2.0
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MLRTUI_", env_nested_delimiter="__",
-                                      extra="ignore")
+def _is_complex(annotation: Any) -> bool:
+    """A list, dict or model field: its environment value is JSON."""
+    return get_origin(annotation) in (list, dict) or (
+        isinstance(annotation, type) and issubclass(annotation, BaseModel))
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
 
     db: Path = Field(default_factory=paths.default_db_path)
     default_model: str = "local"
@@ -137,17 +138,12 @@ class Settings(BaseSettings):
     keymap: dict[str, str] = Field(default_factory=dict)
     executor: ExecutorConfig = Field(default_factory=ExecutorConfig)
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=paths.config_file())
-        return (init_settings, env_settings, toml)
+    def __init__(self, /, **values: Any) -> None:
+        """Explicit values over MLRTUI_* environment variables over the TOML file."""
+        fields = type(self).model_fields
+        env = env_values("MLRTUI_", fields,
+                         [n for n, f in fields.items() if _is_complex(f.annotation)])
+        super().__init__(**deep_merge(toml_values(paths.config_file()), env, values))
 
     def model_ids(self) -> dict[str, str]:
         """Config key -> the canonical id of the model it names, for display_model."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from mlrtui.commands import Context
+from mlrtui.commands.options import command_parser
 from mlrtui.commands.tables import Col, print_table
 
 if TYPE_CHECKING:
@@ -19,7 +20,12 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("batches", help="provider batches sent with --batch-api; resume them")
+    p = command_parser(
+        sub, "batches", "provider batch-API jobs sent with --batch-api: list them, resume them",
+        "mlrtui batches", "mlrtui batches --resume",
+        details="A batch is priced at the providers' batch rates (half the live price) and may "
+                "take up to\n24 h. --resume waits for the open ones and writes each result "
+                "exactly once.")
     p.add_argument("--resume", action="store_true",
                    help="wait for the open batches and write their results")
     p.add_argument("--limit", type=int, default=30, help="rows to list (default 30)")

@@ -125,7 +125,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print_batch_report(batch)
         return batch.exit_code
     progress = BarProgress(enabled=not args.quiet and sys.stderr.isatty())
-    service = StageService(ctx.store, ctx.settings, progress=progress, listener=ClusterLines())
+    service = StageService(ctx.store, ctx.settings, progress=progress, listener=ClusterLines(),
+                           on_notice=lambda text: print(f"mlrtui: {text}", file=sys.stderr))
     report = asyncio.run(_run(service, req))
     _print_report(report, as_json=args.json)
     return report.exit_code

@@ -1,11 +1,13 @@
-"""Per-model concurrency and request-rate limits, shared by every call to that model."""
+"""Per-model concurrency and request-rate limits, shared by every call to that model; and which
+of those caps bind a batch that asks for more calls at once."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 
 
 class ModelGate:
@@ -26,3 +28,25 @@ class ModelGate:
                 if start > now:
                     await asyncio.sleep(start - now)
             yield
+
+
+@dataclass(frozen=True)
+class BindingCap:
+    """A model whose own concurrency cap is below what a batch asks for: the batch runs at
+    the model's pace, not at its own, so the user is told which setting lifts it."""
+
+    model: str
+    cap: int
+    requested: int
+
+    def message(self, config_file: str | None = None) -> str:
+        where = f" in {config_file}" if config_file else ""
+        return (f"model {self.model} runs at most {self.cap} calls at once, not "
+                f"{self.requested}: set `[models.{self.model}] concurrency = {self.requested}`"
+                f"{where} to lift it")
+
+
+def binding_caps(requested: int, caps: Mapping[str, int]) -> list[BindingCap]:
+    """The models (name -> own concurrency) whose cap is below `requested` calls at once."""
+    return [BindingCap(name, max(1, cap), requested) for name, cap in sorted(caps.items())
+            if max(1, cap) < requested]

@@ -8,13 +8,16 @@ with the batch id and what the ledger says it cost.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mlrtui import paths
 from mlrtui.experiment.executors import KINDS
 from mlrtui.kernel.errors import Fatal
 from mlrtui.kernel.progress import ProgressSink
 from mlrtui.kernel.vocab import STAGES, Mode
+from mlrtui.providers.ratelimit import BindingCap, binding_caps
 from mlrtui.runs import versions as V
 from mlrtui.runs.pipeline import Pipeline, StageListener, Summary
 from mlrtui.runs.stage_runner import StageRunner
@@ -96,9 +99,11 @@ class StageService:
 
     def __init__(self, store: Store, settings: Settings, *,
                  progress: ProgressSink | None = None, listener: StageListener | None = None,
-                 on_budget: CapHook | None = None) -> None:
+                 on_budget: CapHook | None = None,
+                 on_notice: Callable[[str], None] | None = None) -> None:
         self.store, self.settings = store, settings
         self.progress, self.listener, self.on_budget = progress, listener, on_budget
+        self.on_notice = on_notice      # told, before any call, what will slow the batch
         self.pipeline: Pipeline | None = None
         self._cancelled = False
 
@@ -119,6 +124,13 @@ class StageService:
                                     batch_id=batch_id, executor=req.executor)
                 for t in tasks for m in models]
 
+    def binding_caps(self, runs: list[V.Run], concurrency: int) -> list[BindingCap]:
+        """Models whose own concurrency cap is below the calls this batch can have in flight."""
+        known = self.settings.all_models()
+        caps = {r.model_name: known[r.model_name].concurrency for r in runs
+                if r.model_name in known}
+        return binding_caps(min(concurrency, len(runs)), caps)
+
     async def run(self, req: StageRequest) -> StageReport:
         stages = check_stages(req.stages)
         if req.executor not in (None, *KINDS):
@@ -137,8 +149,11 @@ class StageService:
                 request_stages(self.store, run.id, stages)
             runner = StageRunner(self.store, self.settings, op.client, batch_id=op.batch_id,
                                  agent=agent)
-            self.pipeline = Pipeline(runner, concurrency=req.concurrency or
-                                     self.settings.concurrency, progress=self.progress,
+            concurrency = req.concurrency or self.settings.concurrency
+            if self.on_notice is not None:
+                for cap in self.binding_caps(runs, concurrency):
+                    self.on_notice(cap.message(str(paths.config_file())))
+            self.pipeline = Pipeline(runner, concurrency=concurrency, progress=self.progress,
                                      force=req.force, gate=op.gate, listener=self.listener)
             if self._cancelled:
                 self.pipeline.cancel()

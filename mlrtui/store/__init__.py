@@ -1,4 +1,4 @@
-"""The SQLite store (sqlite-utils). No Textual here."""
+"""The SQLite store (stdlib sqlite3; sqlite-utils only on demand). No Textual here."""
 
 from mlrtui.store.db import Store, StoreError, open_store
 

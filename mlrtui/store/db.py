@@ -14,10 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from mlrtui.kernel.secrets import active_secrets, redact_value
 from mlrtui.store import migrations, owners
+from mlrtui.store.connection import Database
 from mlrtui.store.guard import newer_schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -72,7 +71,7 @@ class Store:
 
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         with self.lock:
-            return [dict(r) for r in self.db.query(sql, params)]
+            return list(self.db.query(sql, params))
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         with self.lock:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from mlrtui.store.connection import Database, Migrations
 
 migrations = Migrations("mlrtui")
 
@@ -511,6 +510,15 @@ def m0013_run_executor(db: Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN executor TEXT")
 
 
+@migrations()
+def m0014_speed_indexes(db: Database) -> None:
+    """Indexes of hot reads: each task's best judge score in the task table (covering, so the
+    reviews' text is never read) and a batch's spending, summed before every call."""
+    db.execute("CREATE INDEX IF NOT EXISTS reviews_task_best ON reviews(task_id, overall, stage, "
+               "target_model, version_id, variant)")
+    db.execute("CREATE INDEX IF NOT EXISTS llm_calls_batch ON llm_calls(batch_id, cost_usd)")
+
+
 def known_names() -> list[str]:
     """Names of every migration this build knows, in order."""
-    return [m.name for m in migrations.pending(Database(memory=True))]
+    return migrations.names()

@@ -33,8 +33,10 @@ class StageJob(Job):
         self._service: StageService | None = None
 
     async def work(self, app: MlrtuiApp) -> None:
-        service = self._service = StageService(app.store, app.settings, progress=self,
-                                               listener=self, on_budget=self.budget_hook(app))
+        service = self._service = StageService(
+            app.store, app.settings, progress=self, listener=self,
+            on_budget=self.budget_hook(app),
+            on_notice=lambda text: app.notify(text, severity="warning", timeout=10))
         req = StageRequest(stages=self.stages, run_ids=[self.run_id], mode="end-to-end",
                            force=self.force)
         report = await service.run(req)

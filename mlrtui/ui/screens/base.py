@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import TabbedContent
 
 if TYPE_CHECKING:
+    from textual.widgets import TabbedContent
+
     from mlrtui.config import Settings
     from mlrtui.store import Store
     from mlrtui.ui.app import MlrtuiApp
@@ -40,9 +41,13 @@ class AppScreen(Screen):
         """Called (sync or async) after an import or an edit changed the store: reload here."""
 
     def on_mount(self) -> None:
+        self._seen_version = self.mlr.data_version
         self.watch(self.app, "data_version", self._data_changed, init=False)
 
-    def _data_changed(self, _version: int) -> None:
+    def _data_changed(self, version: int) -> None:
+        if version == self._seen_version:
+            return      # Textual initialising the App's reactive, not a change: no reload
+        self._seen_version = version
         self.call_later(self.refresh_data)
 
 
@@ -59,6 +64,8 @@ class TabbedScreen(AppScreen):
 
     @property
     def active_pane(self) -> str | None:
+        from textual.widgets import TabbedContent  # imported when first needed (start-up)
+
         try:
             return self.query_one(TabbedContent).active or None
         except NoMatches:        # not composed yet, or a screen with nothing to show
@@ -72,6 +79,8 @@ class TabbedScreen(AppScreen):
         return active is None or active in panes
 
     def action_tab(self, pane_id: str) -> None:
+        from textual.widgets import TabbedContent  # here: not needed to show the first screen
+
         self.query_one(TabbedContent).active = pane_id
         self.focus_pane(pane_id)
 

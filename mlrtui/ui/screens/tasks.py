@@ -15,9 +15,8 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from mlrtui.kernel.tasks import CATEGORIES
-from mlrtui.runs import overview as browse
-from mlrtui.store.tasks import TaskFilter, TaskRow, facets, list_tasks, set_category_override
-from mlrtui.ui.modals import ChoiceScreen
+from mlrtui.store.task_index import TaskIndex
+from mlrtui.store.tasks import TaskFilter, TaskRow, facets, set_category_override
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.filterbar import TaskFilterBar
 from mlrtui.ui.widgets.keytable import KeyTable
@@ -90,8 +89,10 @@ The line under the table says why a task got its category; `c` overrides it.
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[str, TaskRow] = {}
+        self.rows: dict[str, TaskRow] = {}      # what the table shows, in its order
+        self.index: TaskIndex | None = None     # every task, loaded once; filtered per key
         self._columns: list[str] = []
+        self._title_width = 0
         self._filter = TaskFilter()
 
     def compose(self) -> ComposeResult:
@@ -115,29 +116,55 @@ The line under the table says why a task got its category; `c` overrides it.
         table = self.query_one(KeyTable)
         keep = table.current_key
         self._filter = flt
-        tasks = list_tasks(self.store, flt)
-        self.rows = {t.id: t for t in tasks}
-        columns, title_width = layout(tasks, table.size.width or self.app.size.width)
-        if columns != self._columns:
+        if self.index is None:
+            self.index = TaskIndex.load(self.store)
+        tasks = self.index.filter(flt)
+        # Columns and the title width follow the terminal and every task (not only those
+        # shown), so typing a search narrows the table without rebuilding it.
+        columns, title_width = layout(list(self.index), table.size.width or self.app.size.width)
+        if (columns, title_width) != (self._columns, self._title_width):
             table.clear(columns=True)
             for key in columns:
                 table.add_column(COLUMNS[key], key=key)
-            self._columns = columns
-        else:
-            table.clear()
+            self._columns, self._title_width = columns, title_width
+            self.rows = {}
+        self._fill(table, tasks)
+        self.rows = {t.id: t for t in tasks}
+        if not (keep and keep in self.rows and table.move_to_key(keep)):
+            table.move_cursor(row=0)
+        self.query_one(TaskFilterBar).set_count(len(tasks), len(self.index))
+        self._explain(table.current_key)
+
+    def _fill(self, table: KeyTable, tasks: list[TaskRow]) -> None:
+        """Narrowing (typing) removes the rows that went away and widening (deleting) adds the
+        missing ones and sorts, when that touches fewer rows than filling the table again:
+        every row added is measured by the table, so a rebuild costs per row shown."""
+        keys = {t.id for t in tasks}
+        shown = self.rows.keys()
+        gone = [key for key in shown if key not in keys]
+        new = [t for t in tasks if t.id not in shown]
+        if shown and not new and len(gone) <= len(tasks):
+            for key in gone:
+                table.remove_row(key)
+            return
+        if shown and not gone and len(new) <= len(shown):
+            self._add(table, new)
+            table.sort("id")
+            return
+        table.clear()
+        self._add(table, tasks)
+
+    def _add(self, table: KeyTable, tasks: list[TaskRow]) -> None:
         for t in tasks:
             cells = {"id": t.id, "venue": t.venue.upper(), "year": str(t.year),
-                     "category": t.category, "title": clip_words(t.title, title_width),
+                     "category": t.category, "title": clip_words(t.title, self._title_width),
                      "runs": str(t.runs), "best": _score(t.best_score)}
-            table.add_row(*(cells[k] for k in columns), key=t.id)
-        if keep:
-            table.move_to_key(keep)
-        self.query_one(TaskFilterBar).set_count(len(tasks), browse.task_count(self.store))
-        self._explain(table.current_key)
+            table.add_row(*(cells[k] for k in self._columns), key=t.id)
 
     def refresh_data(self) -> None:
         bar = self.query_one(TaskFilterBar)
         bar.set_facets(facets(self.store))
+        self.index, self.rows = None, {}     # counts and scores may have changed: rebuild
         self.load(bar.filter)
 
     def _explain(self, task_id: str | None) -> None:
@@ -181,6 +208,8 @@ The line under the table says why a task got its category; `c` overrides it.
         self.query_one(KeyTable).focus()
 
     def action_category(self) -> None:
+        from mlrtui.ui.modals import ChoiceScreen  # here: the modals cost 0.1 s at start-up
+
         task = self.rows.get(self.query_one(KeyTable).current_key or "")
         if task is None:
             return
