@@ -22,7 +22,7 @@ from mlrtui.experiment.executor import list_executions
 from mlrtui.runs import versions as V
 from mlrtui.runs.prompts import SPECS
 from mlrtui.services.stages import rerun_estimate
-from mlrtui.store.tasks import get_task
+from mlrtui.store.tasks import task_title
 from mlrtui.ui.jobs.stage import StageJob, stage_job, start_stage_job
 from mlrtui.ui.modals import ConfirmScreen, ErrorScreen
 from mlrtui.ui.screens.base import TabbedScreen
@@ -158,12 +158,12 @@ current, `enter` opens it in the viewer.
 
     def _show_head(self) -> None:
         run = self.run
-        task = get_task(self.store, run.task_id)
+        title = task_title(self.store, run.task_id)
         status = run.status + (f": {run.error}" if run.error else "")
         lines = [(f"[b]Run {run.id}[/b] · {escape(run.task_id)} · "
                   f"{escape(run.model_name)} · {run.mode} · experiment by "
                   f"{escape(run.agent or 'builtin')} · status {escape(status)}"),
-                 escape(task.title if task else "(task not in the database)")]
+                 escape(title if title is not None else "(task not in the database)")]
         if run.model_name not in self.settings.all_models():
             lines[1] += (f" · [b]model {escape(run.model_name)} is not configured[/b]: "
                          "read and edit only")
