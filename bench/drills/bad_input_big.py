@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from loopback import LoopbackServer, Reply  # noqa: E402
+from loopback import LoopbackServer, Reply
 
-from mlrtui.runs import versions as V  # noqa: E402
-from mlrtui.store import open_store  # noqa: E402
+from mlrtui.runs import versions as V
+from mlrtui.store import open_store
 
 PARAGRAPH = "A paragraph of our own words about measuring gauges twice.\n\n"
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable
 from ui.conftest import SIZE
 
@@ -37,28 +38,33 @@ def status_cell(screen: RunsScreen, run_id: int) -> str:
     return str(table.get_row(str(run_id))[6])
 
 
-async def test_killed_owner_shows_interrupted_after_refresh(store: Store, seeded) -> None:
+@pytest.fixture
+def owned(store: Store, seeded) -> tuple[int, subprocess.Popen]:
+    """A run marked running by another, live process; killed at teardown if still alive."""
     run = V.create_run(store, "acme2025_tide_gauges", "o4-mini")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     owner = subprocess.Popen([sys.executable, "-c", OWNER, str(store.path), str(run.id)],
                              stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        assert owner.stdout.readline().strip() == "running"
-        app = make_app(load_settings(db=store.path), store, corpus_path="")
-        async with app.run_test(size=SIZE) as pilot:
-            app.go_to("runs")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, RunsScreen)
-            assert status_cell(screen, run.id) == "running"      # its owner is alive
-            owner.send_signal(signal.SIGKILL)
-            owner.wait(timeout=10)
-            screen.refresh_data()
-            await pilot.pause()
-            assert status_cell(screen, run.id) == "interrupted"
-        row = V.get_run(store, run.id)
-        assert row.status == "interrupted" and "interrupted" in (row.error or "")
-    finally:
-        if owner.poll() is None:
-            owner.kill()
-            owner.wait()
+    assert owner.stdout.readline().strip() == "running"
+    yield run.id, owner
+    if owner.poll() is None:
+        owner.kill()
+    owner.wait()
+
+
+async def test_killed_owner_shows_interrupted_after_refresh(store: Store, owned) -> None:
+    run_id, owner = owned
+    app = make_app(load_settings(db=store.path), store, corpus_path="")
+    async with app.run_test(size=SIZE) as pilot:
+        app.go_to("runs")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunsScreen)
+        assert status_cell(screen, run_id) == "running"      # its owner is alive
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=10)
+        screen.refresh_data()
+        await pilot.pause()
+        assert status_cell(screen, run_id) == "interrupted"
+    row = V.get_run(store, run_id)
+    assert row.status == "interrupted" and "interrupted" in (row.error or "")
