@@ -93,10 +93,8 @@ class MarkdownLog(RichLog):
             self.write(Text(f"… {self.notice}", style="bold"), width=width, scroll_end=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "more" and not self.clip.clipped:
-            return None
-        if action == "pager" and not self.clip.clipped:
-            return None
+        if action in ("more", "pager") and not self.clip.clipped:
+            return False            # hidden: a short document has no more to show
         return True
 
     def action_more(self) -> None:
