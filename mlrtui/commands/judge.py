@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "mlrtui judge --rubrics", "mlrtui judge --show 120",
         details="Judges the current version of the stage of every matching run; already judged "
                 "pairs are\nskipped (--force judges again). Exit 1 when some review failed or "
-                "was invalid.")
+                "was invalid, or a budget stopped the batch early.")
     p.add_argument("--stage", choices=list(JUDGE_STAGES),
                    help="what to judge (paper = the write-up; overall = paper with its code)")
     p.add_argument("--rubric", help="a rubric id instead of the stage's default")

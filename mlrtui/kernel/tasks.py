@@ -192,11 +192,13 @@ def parse_task_file(path: Path) -> Task:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:      # e.g. latin-1: keep it, say so
-        text, bad = raw.decode("utf-8", errors="replace"), exc.start
-        odd = text.count("\ufffd") + sum(ch < " " and ch not in "\t\n\r" for ch in text)
-        if odd > len(text) / 10:
+        bad = exc.start
+        # Binary means control bytes; accented letters in a short latin-1 file are not that.
+        odd = sum(b < 32 and b not in (9, 10, 13) for b in raw[:65536])
+        if odd > min(len(raw), 65536) / 10:
             raise TaskFileError(f"{path}: not UTF-8 text (looks binary)") from None
+        text = raw.decode("latin-1")
     task = parse_task_text(path.name, text, str(path))
     if bad is not None:
-        task.problems.insert(0, f"{path}: not valid UTF-8 (byte {bad}); bad bytes replaced")
+        task.problems.insert(0, f"{path}: not valid UTF-8 (byte {bad}); read as Latin-1")
     return task

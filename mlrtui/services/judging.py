@@ -39,9 +39,10 @@ class JudgeReport:
 
     @property
     def exit_code(self) -> int:
-        """0 every review usable, 1 some failed or invalid."""
+        """0 every review usable, 1 some failed or invalid, or the batch stopped early (a
+        budget): reviews asked for were not made, which a script must not read as success."""
         bad = self.summary.count("failed") or self.summary.count("invalid")
-        return 1 if bad else 0
+        return 1 if bad or self.summary.stopped else 0
 
 
 def targets_for(store: Store, rubric: Rubric, *, task_globs: list[str] | None = None,

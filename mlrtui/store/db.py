@@ -96,6 +96,16 @@ class Store:
                 return None
             return cur.lastrowid
 
+    def reap(self) -> dict[str, int]:
+        """Mark "running" rows whose owner process died as interrupted (`owners.reap`): screens
+        that list runs or costs call it, so a run killed elsewhere shows without a restart.
+        Reads first; writes only when there is a dead owner. A read-only or busy file skips."""
+        with self.lock:
+            try:
+                return owners.reap(self.db.conn, now())
+            except sqlite3.OperationalError:
+                return {}
+
     def close(self) -> None:
         with self.lock:
             self.db.close()

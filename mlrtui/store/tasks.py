@@ -91,8 +91,11 @@ def ensure_examples(store: Store, folder: Path) -> int:
     return load_task_dir(store, folder, "example")[0]
 
 
+# Listed columns by name: `t.*` would pull every body (one may be 50 MB) to show titles.
+_COLUMNS = ("t.id, t.venue, t.year, t.slug, t.title, t.category, t.category_terms, "
+            "t.category_override, t.source, t.path")
 _LIST_SQL = """
-SELECT t.*, COALESCE(t.category_override, t.category) AS effective,
+SELECT {columns}, COALESCE(t.category_override, t.category) AS effective,
   (SELECT COUNT(*) FROM runs r WHERE r.task_id = t.id) AS runs,
   (SELECT MAX(m) FROM (SELECT AVG(v.overall) AS m FROM reviews v
       WHERE v.task_id = t.id AND v.overall IS NOT NULL
@@ -128,7 +131,8 @@ def list_tasks(store: Store, flt: TaskFilter | None = None, *, with_body: bool =
         for word in flt.search.lower().split():
             where.append("(lower(t.id) LIKE ? OR lower(t.title) LIKE ?)")
             params += [f"%{word}%", f"%{word}%"]
-    sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id"
+    columns = _COLUMNS + (", t.body" if with_body else "")
+    sql = _LIST_SQL.format(columns=columns) + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id"
     return [_to_row(r, with_body) for r in store.query(sql, params)]
 
 
@@ -138,8 +142,14 @@ def task_ids(store: Store) -> list[str]:
 
 
 def get_task(store: Store, task_id: str) -> TaskRow | None:
-    rows = store.query(_LIST_SQL + " WHERE t.id = ?", [task_id])
+    rows = store.query(_LIST_SQL.format(columns=_COLUMNS + ", t.body") + " WHERE t.id = ?",
+                       [task_id])
     return _to_row(rows[0], True) if rows else None
+
+
+def task_title(store: Store, task_id: str) -> str | None:
+    """The title alone, for headers: no body read."""
+    return store.scalar("SELECT title FROM tasks WHERE id = ?", [task_id])
 
 
 def set_category_override(store: Store, task_id: str, category: str | None) -> None:

@@ -94,6 +94,7 @@ produced.
     @work(thread=True, exclusive=True, exit_on_error=False, group="costs-load",
           description="Load the ledger")
     def _fetch(self, flt: CallFilter, group: str, facets: bool) -> None:
+        self.store.reap()               # in-flight calls of a process killed elsewhere
         choices = call_facets(self.store) if facets else None
         view = ledger_view(self.store, self.settings, flt, group, LIMIT)
         if not get_current_worker().is_cancelled:

@@ -23,6 +23,7 @@ from mlrtui.judge.flags import (
     list_flags,
     precision,
 )
+from mlrtui.ui import bigtext
 from mlrtui.ui.modals.note import NoteScreen
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.flagviews import FlagFilterBar, FlagTable, PrecisionTable, type_label
@@ -185,14 +186,19 @@ text). `c` confirms, `d` dismisses, `o` reopens the flag, each with a note. `esc
         self.flag_id = flag_id
         self.flag = get_flag(self.store, flag_id)
         self.where = evidence_context(self.store, flag_id)
+        # A big version shows only a window around the evidence: a TextArea of 50 MB freezes.
+        w = self.where
+        self.ev_text, self.ev_from, self.ev_notice = bigtext.window(
+            w.text, w.start or 0, w.end or 0)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(flag_text(self.flag), id="evidence-meta")
         found = self.where.where
-        yield Label(f"{self.flag.stage or 'version'} #{self.flag.version_id} · {found}",
+        notice = f" · {self.ev_notice}" if self.ev_notice else ""
+        yield Label(f"{self.flag.stage or 'version'} #{self.flag.version_id} · {found}{notice}",
                     id="evidence-where", classes="section-title")
-        yield TextArea(self.where.text, read_only=True, soft_wrap=True,
+        yield TextArea(self.ev_text, read_only=True, soft_wrap=True,
                        show_line_numbers=True, id="evidence-text")
         yield Footer()
 
@@ -202,11 +208,12 @@ text). `c` confirms, `d` dismisses, `o` reopens the flag, each with a note. `esc
         area.focus()
         w = self.where
         if w.start is not None and w.end is not None:
-            area.selection = Selection(self._location(w.start), self._location(w.end))
+            area.selection = Selection(self._location(w.start - self.ev_from),
+                                       self._location(w.end - self.ev_from))
             self.call_after_refresh(area.scroll_cursor_visible, center=True)
 
     def _location(self, index: int) -> tuple[int, int]:
-        text = self.where.text
+        text = self.ev_text
         row = text.count("\n", 0, index)
         return row, index - (text.rfind("\n", 0, index) + 1)
 

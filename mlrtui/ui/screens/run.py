@@ -23,7 +23,7 @@ from mlrtui.runs import versions as V
 from mlrtui.runs.prompts import SPECS
 from mlrtui.runs.status import run_status
 from mlrtui.services.stages import rerun_estimate
-from mlrtui.store.tasks import get_task
+from mlrtui.store.tasks import task_title
 from mlrtui.ui.jobs.stage import StageJob, stage_job, start_stage_job
 from mlrtui.ui.modals import ConfirmScreen, ErrorScreen
 from mlrtui.ui.names import model_label
@@ -164,14 +164,14 @@ current, `enter` opens it in the viewer.
 
     def _show_head(self) -> None:
         run = self.run
-        task = get_task(self.store, run.task_id)
+        title = task_title(self.store, run.task_id)
         st = run_status(self.store, run, live=self.running, states=self.states)
         where = run.executor or f"{self.settings.executor.kind} (config)"   # runs.executor
         lines = [(f"[b]Run {run.id}[/b] · {escape(run.task_id)} · "
                   f"{escape(model_label(self.app, run.model_name))} · {run.mode} · experiment by "
                   f"{escape(run.agent or 'builtin')} on {escape(where)} · "
                   f"{escape(st.explained)}"),
-                 escape(task.title if task else "(task not in the database)")]
+                 escape(title if title is not None else "(task not in the database)")]
         if run.model_name not in self.settings.all_models():
             lines[1] += (f" · [b]model {escape(run.model_name)} is not configured[/b]: "
                          "read and edit only")

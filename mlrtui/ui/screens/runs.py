@@ -98,6 +98,8 @@ the runs imported from the corpus too. New runs start from a task (Task screen, 
         table = self.query_one(KeyTable)
         keep = table.current_key
         table.clear()
+        if self.store.reap():           # a run killed in another process: "interrupted"
+            self.app.data_changed()
         runs = [r for r in V.list_runs(self.store) if self.show_all or r.source == "local"]
         for run in runs:
             job = stage_job(self.app, run.id)

@@ -12,6 +12,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static, TextArea
 
 from mlrtui.kernel.modelnames import display_model
 from mlrtui.runs import overview as browse
+from mlrtui.ui import bigtext
 from mlrtui.ui.modals import ChoiceScreen
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.mdlog import MarkdownLog
@@ -79,7 +80,9 @@ can be selected and copied). `u` / `d` open a version it was built from / built 
         yield Static(scores_text(v.judges), id="viewer-scores")
         with ContentSwitcher(initial="viewer-rendered", id="viewer-switch"):
             yield MarkdownLog(v.text, id="viewer-rendered")
-            yield TextArea(v.text, read_only=True, soft_wrap=True, id="viewer-raw")
+            # Filled on the first `r`, and only with the first part of a big text (a TextArea
+            # of 50 MB wraps for minutes); `o` in the rendered view pages through all of it.
+            yield TextArea("", read_only=True, soft_wrap=True, id="viewer-raw")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,6 +114,9 @@ can be selected and copied). `u` / `d` open a version it was built from / built 
 
     def action_raw(self) -> None:
         switch = self.query_one(ContentSwitcher)
+        raw = self.query_one("#viewer-raw", TextArea)
+        if not self.raw and not raw.text and self.version.text:
+            raw.load_text(bigtext.clip(self.version.text).text)
         switch.current = "viewer-rendered" if self.raw else "viewer-raw"
         self.query_one(f"#{switch.current}").focus()
 

@@ -55,6 +55,8 @@ class OutputBody(MarkdownLog):
         Binding("k", "scroll_up", "Up", show=False, id="compare.up", tooltip="Scroll up"),
     ]
 
+    SHOW_CHARS = 64_000     # a narrow column: six of them render at once
+
     def __init__(self, output: StageOutput) -> None:
         super().__init__(output.text, classes="output-body")
         self.output = output

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from rich.markdown import Markdown as RichMarkdown
-
 from mlrtui.ui.widgets.mdlog import MarkdownLog
 
 
 class DocView(MarkdownLog):
     def show(self, markdown: str, width_hint: int = 0) -> None:
         """Render a new document now: at its width, or (hidden until now, so no width yet) at
-        `width_hint`; the first resize renders it again at the real width if that differs."""
-        self.markdown = markdown
-        self.clear()
+        `width_hint`; the first resize renders it again at the real width if that differs.
+        Big documents are clipped and rendered off the loop (see MarkdownLog)."""
+        self.set_document(markdown)
         width = self.scrollable_content_region.width or width_hint
         if width:
-            self._width = width
-            self.write(RichMarkdown(markdown), width=width, scroll_end=False)
+            self.render_at(width)
         else:
+            self.clear()
             self._width = None
         self.scroll_home(animate=False)
+        self.refresh_bindings()

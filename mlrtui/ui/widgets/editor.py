@@ -19,6 +19,11 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
+from mlrtui.ui import bigtext
+from mlrtui.ui.bigtext import size_text
+
+EDIT_CHARS = bigtext.SHOW_CHARS     # a TextArea with markdown highlighting stays quick below
+
 
 def editor_command() -> list[str]:
     """The user's editor: $VISUAL, else $EDITOR, else vi."""
@@ -64,6 +69,7 @@ class StageEditor(Vertical):
         self.base_text = ""
         self.base_label = ""
         self._unsaved = False
+        self._big: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="editor-status")
@@ -76,7 +82,26 @@ class StageEditor(Vertical):
 
     @property
     def text(self) -> str:
-        return self.area.text
+        return self._big if self._big is not None else self.area.text
+
+    @property
+    def too_big(self) -> bool:
+        """Past EDIT_CHARS the text is shown read-only (a preview) and edited in $EDITOR."""
+        return self._big is not None
+
+    def _load_area(self, text: str) -> None:
+        area = self.area
+        if len(text) > EDIT_CHARS:
+            self._big = text
+            shown = bigtext.clip(text)
+            area.read_only, area.language = True, None
+            area.load_text(f"[{size_text(len(text))}: too big to edit here, "
+                           f"{shown.notice.split(' — ')[0]} · ctrl+e edits all of it "
+                           f"in $EDITOR]\n\n{shown.text}")
+        else:
+            self._big = None
+            area.read_only, area.language = False, "markdown"
+            area.load_text(text)
 
     @property
     def dirty(self) -> bool:
@@ -85,17 +110,21 @@ class StageEditor(Vertical):
     def load(self, stage: str, text: str, label: str) -> None:
         """Show a stage's current text; `label` says what it is (e.g. "v12 by human")."""
         self.stage, self.base_text, self.base_label = stage, text, label
-        self.area.load_text(text)
+        self._load_area(text)
         self._mark_unsaved(False)
 
     def set_text(self, text: str) -> None:
         """Replace the text as an edit (undoable), e.g. with what $EDITOR saved."""
+        if self.too_big or len(text) > EDIT_CHARS:
+            self._load_area(text)
+            self._mark_unsaved(text != self.base_text)
+            return
         area = self.area
         area.replace(text, area.document.start, area.document.end)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self._mark_unsaved(self.area.text != self.base_text)
+        self._mark_unsaved(self.text != self.base_text)
 
     def _mark_unsaved(self, dirty: bool) -> None:
         changed = dirty != self._unsaved

@@ -39,8 +39,18 @@ def execution_text(row: dict) -> str:
             f"{'?' if duration is None else f'{duration:.2f}s'} · executor {row['executor']}")
     if row.get("reason"):
         head += f"\nreason: {row['reason']}"
-    return (f"{head}\n\n--- stdout\n{row.get('stdout') or '(empty)'}\n"
-            f"--- stderr\n{row.get('stderr') or '(empty)'}")
+    return (f"{head}\n\n--- stdout\n{_cut(row.get('stdout'))}\n"
+            f"--- stderr\n{_cut(row.get('stderr'))}")
+
+
+def _cut(text: str | None) -> str:
+    """At most PREVIEW_BYTES of an output stream: a TextArea of megabytes freezes the console."""
+    if not text:
+        return "(empty)"
+    if len(text) <= PREVIEW_BYTES:
+        return text
+    return (text[:PREVIEW_BYTES] + f"\n[... cut: showing {size_text(PREVIEW_BYTES)} of "
+            f"{size_text(len(text))} ...]")
 
 
 def file_text(row: dict, data: bytes | None) -> str:

@@ -51,7 +51,7 @@ def test_a_latin1_task_file_imports_with_one_problem_line(tmp_path: Path, store)
     assert changed == 1
     assert len(problems) == 1 and "iclr2031_latin.md" in problems[0] and "UTF-8" in problems[0]
     body = store.scalar("SELECT body FROM tasks WHERE id = 'iclr2031_latin'")
-    assert "\ufffd" in body and "Workshop" in body
+    assert "Caf\u00e9 Workshop" in body and "r\u00e9sum\u00e9" in body   # read as Latin-1
 
 
 def test_nul_and_control_bytes_are_cleaned_on_the_way_in(tmp_path: Path, store):
