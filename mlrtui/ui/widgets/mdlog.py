@@ -93,9 +93,8 @@ class MarkdownLog(RichLog):
             self.write(Text(f"… {self.notice}", style="bold"), width=width, scroll_end=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("more", "pager") and not self.clip.clipped:
-            return False            # hidden: a short document has no more to show
-        return True
+        # hidden for a short document: it has no more to show
+        return not (action in ("more", "pager") and not self.clip.clipped)
 
     def action_more(self) -> None:
         self.limit += self.SHOW_CHARS
