@@ -1,0 +1,138 @@
+"""A newcomer's walkthrough in a real terminal (tmux), asserting on screen text at each step:
+fresh database -> import -> open a task -> new end-to-end run -> all stages with one key ->
+edit the idea -> stale -> re-run -> judge -> flags -> stats -> costs, at 80x24 and 120x36.
+
+The model is a loopback server speaking the OpenAI protocol (the embedded model takes minutes
+for five stages; `bench/walkthrough.py` runs the same walk on it). Skipped without tmux.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from loopback import LoopbackServer, wire
+from ui.test_import_worker import write_corpus
+from unit.stages.stages_helpers import agent_responder
+from walkthrough.tmuxterm import Terminal
+
+ROOT = Path(__file__).resolve().parents[2]
+TASK = "mini2025_bee_counts"
+
+pytestmark = pytest.mark.skipif(not Terminal.available(), reason="tmux is not installed")
+
+
+def responder():
+    """Stages as a toy research agent; any request with a JSON schema (a judge) gets a
+    schema-valid reply."""
+    stages = agent_responder()
+
+    def respond(rec):
+        schema = wire.requested_schema(rec.protocol, rec.body)
+        if schema is not None:
+            return json.dumps(wire.sample_from_schema(schema))
+        return stages(rec)
+    return respond
+
+
+def config(path: Path, server: LoopbackServer) -> Path:
+    path.write_text(f"""default_model = "loop"
+judges = ["loop"]
+
+[models.loop]
+provider = "openai"
+model = "gpt-4o"
+base_url = "{server.openai_base_url}"
+api_key_env = "MLRTUI_TEST_KEY"
+timeout_s = 20
+""", encoding="utf-8")
+    return path
+
+
+def palette(term: Terminal, command: str) -> None:
+    term.keys("C-p")
+    term.wait_for("Search for commands")
+    term.type(command)
+    term.wait_for(command)
+    term.keys("Enter")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, int]) -> None:
+    corpus = write_corpus(tmp_path / "mlrbench")
+    server = LoopbackServer().start()
+    server.responder = responder()
+    cfg = config(tmp_path / "config.toml", server)
+    db = tmp_path / "walk.db"
+    env = {"MLRTUI_TEST_KEY": "walkthrough-key", "MLRTUI_CONFIG": str(cfg),
+           "MLRTUI_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm-256color"}
+    term = Terminal([sys.executable, "-m", "mlrtui.cli", "--db", str(db)], size=size,
+                    cwd=tmp_path, env=env)
+    try:
+        # 1. A fresh database: the example tasks are there.
+        term.wait_for("iclr2026_tiny_evals", timeout=60)
+
+        # 2. Import a corpus from the palette.
+        palette(term, "Import MLR-Bench")
+        term.wait_for("Import MLR-Bench corpus")
+        term.keys("C-u")
+        term.type(str(corpus))
+        term.keys("Enter")
+        term.wait_for("Import finished", timeout=60)
+        term.keys("Escape")
+        term.wait_for(TASK)
+
+        # 3. Open a task.
+        term.keys("/")
+        term.type("bee_counts")
+        term.wait_for("1 of")
+        term.keys("Enter")
+        term.wait_for("Counting Bees")
+
+        # 4. A new end-to-end run on the configured model: every stage starts at once.
+        term.keys("n")
+        term.wait_for("model")
+        term.keys("Enter")                     # the default model, "loop"
+        term.wait_for("mode")
+        term.keys("Enter")                     # end-to-end
+        term.wait_for("Run 1", timeout=20)
+        screen = term.wait_for("· done", timeout=120)
+        assert "failed" not in screen.split("\n")[1]
+
+        # 5. Edit the idea: the later stages go stale.
+        term.keys("h", "h", "h", "h", "2")
+        term.wait_for("Edit")
+        term.type("Edited by hand. ")
+        term.keys("C-s")
+        term.wait_for("stale", timeout=20)
+        term.keys("Escape")
+
+        # 6. Re-run everything that is stale, with one key.
+        term.keys("a")
+        term.wait_for("· done", timeout=120)
+
+        # 7. Judge the task's ideas.
+        term.keys("Escape")
+        term.wait_for("Counting Bees")
+        term.keys("J")
+        term.wait_for("Judge")
+        term.keys("r")
+        term.wait_for("Judged", timeout=60)
+        term.keys("Escape")
+
+        # 8. Flags, stats and costs from the palette.
+        palette(term, "Go to Flags")
+        term.wait_for("precision")
+        palette(term, "Go to Stats")
+        term.wait_for("Leaderboard")
+        palette(term, "Go to Costs")
+        term.wait_for("$")
+        assert "gpt-4o" in term.capture() or "loop" in term.capture()
+    except AssertionError:
+        raise
+    finally:
+        term.close()
+        server.stop()
+    assert len(server.requests) >= 8        # the stages twice and the judge went to the model
