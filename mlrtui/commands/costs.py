@@ -15,7 +15,8 @@ from mlrtui.commands.options import (
     require_tasks,
 )
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
+from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, summarize, totals
+from mlrtui.providers.ledger import reprice
 from mlrtui.kernel.sanitize import terminal_safe as safe
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import minicorpus
 
 from mlrtui.config import Settings
-from mlrtui.costs.summary import reprice, totals
+from mlrtui.costs.summary import totals
+from mlrtui.providers.ledger import reprice
 from mlrtui.importer import import_corpus
 
 
