@@ -16,8 +16,8 @@ from mlrtui.commands.options import (
 )
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, summarize, totals
-from mlrtui.providers.ledger import reprice
 from mlrtui.kernel.sanitize import terminal_safe as safe
+from mlrtui.providers.ledger import reprice
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from mlrtui.experiment.executor import link_to_version
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.secrets import active_secrets, redact
-from mlrtui.experiment.executor import link_to_version
 from mlrtui.kernel.vocab import HUMAN, STAGES, Mode, Stage
 from mlrtui.providers.base import TRUNCATED_REASONS
 from mlrtui.store.db import Store, now

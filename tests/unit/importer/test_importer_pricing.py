@@ -9,8 +9,8 @@ import minicorpus
 
 from mlrtui.config import Settings
 from mlrtui.costs.summary import totals
-from mlrtui.providers.ledger import reprice
 from mlrtui.importer import import_corpus
+from mlrtui.providers.ledger import reprice
 
 
 def _import(store, root: Path) -> None:
