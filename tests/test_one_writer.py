@@ -98,11 +98,12 @@ def test_each_table_has_one_writer_module() -> None:
 
 
 def test_the_importer_writes_through_the_owners() -> None:
-    """Besides its mechanism (context.py: keyed/many, and model_aliases it alone keeps), no
-    importer module names a table in a write: they call the owners' import_* functions."""
+    """The importer writes its own tables (imports, import_problems, hallucination_labels,
+    model_aliases) and no table of another owner: those go through the owners' import_*."""
     found = writers()
-    direct = sorted(f"{table}: {m}" for table, modules in found.items() for m in modules
-                    if m.startswith("mlrtui/importer/") and m != "mlrtui/importer/context.py")
+    direct = sorted(f"{table}: {m}" for table in OWNER for m in found.get(table, set())
+                    if m.startswith("mlrtui/importer/"))
     assert direct == []
-    assert {t for t, ms in found.items() if "mlrtui/importer/context.py" in ms} == {
-        "model_aliases"}
+    own = {t for t, ms in found.items() if any(m.startswith("mlrtui/importer/") for m in ms)}
+    assert {"imports", "model_aliases"} <= own
+    assert not own & set(OWNER)
