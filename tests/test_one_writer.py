@@ -2,14 +2,23 @@
 and maps table -> modules that write it.
 
 A write is SQL text (`INSERT [OR x] INTO t`, `REPLACE INTO t`, `UPDATE t`, `DELETE FROM t`) or a
-call naming the table (`store.insert("t", ...)`, the importer's `ctx.keyed("t", ...)` /
-`ctx.many("t", ...)`, sqlite-utils `db["t"].insert/upsert/update/delete`). The generic
-mechanisms' built statements (Store.insert, ImportContext.keyed/many) are not writers, their
-callers are; nor are the migrations. A table name built at run time (`UPDATE {table}`) is
-reported as "<dynamic>" so it cannot hide.
+call naming the table (`store.insert("t", ...)`, a bulk writer's `w.keyed("t", ...)` /
+`w.many("t", ...)`, sqlite-utils `db["t"].insert/upsert/update/delete`). The generic
+mechanisms' built statements (Store.insert, ImportContext.keyed/many, the migrations ledger) are
+not writers, their callers are; nor are the migrations. A table name built at run time
+(`UPDATE {table}`) is reported as "<dynamic>" so it cannot hide.
+
+The importer writes no table itself: it hands its ImportContext (a store.bulk.BulkWriter) to
+the owners' `import_*` functions, which name their tables.
 
 KNOWN lists the extra writers that remain, each with why; the test fails when one appears that
-is not listed, and when a listed one is gone (so the list only shrinks).
+is not listed, and when a listed one is gone (so the list only shrinks). One is left, and is
+meant to stay:
+- store/owners.py `reap`: on open, rows whose owning process died become "interrupted" in runs,
+  batches, imports and llm_calls. It runs on the raw connection inside `open_store`, before any
+  owner module is imported (the store is the bottom layer and cannot call up into runs, costs
+  or providers), and it changes only the liveness columns (status, owner's error and time) that
+  the same module's triggers stamp; no owner writes those rows' status back to "running".
 """
 
 from __future__ import annotations
@@ -20,17 +29,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MIGRATIONS = "mlrtui/store/migrations.py"      # schema and back-fills, not a writer
-MECHANISMS = {"mlrtui/store/db.py", "mlrtui/importer/context.py"}  # their dynamic SQL only
+# their dynamic SQL only: Store.insert, the importer's keyed/many, the migrations ledger
+MECHANISMS = {"mlrtui/store/db.py", "mlrtui/importer/context.py", "mlrtui/store/connection.py"}
 SQL = re.compile(r"\b(?:INSERT(?:\s+OR\s+[A-Z]+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)"
                  r"\s+\[?([a-z_]+|\{)")
 CALLS = [re.compile(r"\.(?:insert|keyed|many)\(\s*\"([a-z_]+)\""),
          re.compile(r"\[\"([a-z_]+)\"\]\.(?:insert|insert_all|upsert|upsert_all|update|delete|"
                     r"delete_where)\(")]
 
-IMPORTER = "the importer's bulk writes, not yet routed through the owner's bulk functions"
-REWRITE = "in a file the main session is rewriting into services"
-LAYER = "costs sits below runs and cannot call the runs owner"
-# table -> {extra writer module: why}; the first module in OWNER is the table's owner.
+# table -> owner module: the one module that writes it.
 OWNER = {
     "batches": "mlrtui/costs/batches.py", "runs": "mlrtui/runs/versions.py",
     "versions": "mlrtui/runs/versions.py", "version_inputs": "mlrtui/runs/versions.py",
@@ -39,29 +46,9 @@ OWNER = {
     "reviews": "mlrtui/judge/judging.py", "review_scores": "mlrtui/judge/judging.py",
     "flags": "mlrtui/judge/flags.py", "human_scores": "mlrtui/scores/human.py",
 }
+# table -> {extra writer module: why}; only store-level mechanisms, argued in the docstring.
 KNOWN: dict[str, dict[str, str]] = {
-    "runs": {"mlrtui/importer/stepwise.py": IMPORTER},
-    "versions": {"mlrtui/importer/stepwise.py": IMPORTER},
-    "version_inputs": {"mlrtui/importer/stepwise.py": IMPORTER},
-    "stage_heads": {"mlrtui/importer/stepwise.py": IMPORTER},
-    "executions": {"mlrtui/importer/end2end.py": IMPORTER,
-                   "mlrtui/importer/agentwork.py": IMPORTER, "mlrtui/runs/versions.py":
-                   "links an execution to the version it produced"},
-    "files": {"mlrtui/importer/end2end.py": IMPORTER, "mlrtui/importer/agentwork.py": IMPORTER},
-    "llm_calls": {"mlrtui/importer/end2end.py": IMPORTER,
-                  "mlrtui/importer/agentwork.py": IMPORTER,
-                  "mlrtui/importer/aiscientist.py": IMPORTER, "mlrtui/costs/summary.py":
-                  "re-pricing (costs sits below providers)", "mlrtui/runs/coding_agents.py":
-                  "a coding agent's own token usage"},
-    "reviews": {"mlrtui/importer/reviewfile.py": IMPORTER, "mlrtui/importer/human.py": IMPORTER,
-                "mlrtui/importer/hallucination.py": IMPORTER},
-    "review_scores": {"mlrtui/importer/reviewfile.py": IMPORTER,
-                      "mlrtui/importer/human.py": IMPORTER},
-    "flags": {"mlrtui/importer/reviewfile.py": IMPORTER,
-              "mlrtui/importer/hallucination.py": IMPORTER},
-    "human_scores": {"mlrtui/importer/human.py": IMPORTER},
-    "<dynamic>": {"mlrtui/costs/calls.py": "set_budget_cap: runs or batches; " + LAYER,
-                  "mlrtui/store/owners.py": "on open, rows of dead processes become "
+    "<dynamic>": {"mlrtui/store/owners.py": "on open, rows of dead processes become "
                                             "interrupted (runs, batches, imports, llm_calls)"},
 }
 
@@ -108,3 +95,15 @@ def test_each_table_has_one_writer_module() -> None:
         gone += [f"{table}: {m}" for m in modules if m not in found.get(table, set())]
     assert unexpected == [], "a table gained a second writer module"
     assert gone == [], "fixed: remove these from KNOWN"
+
+
+def test_the_importer_writes_through_the_owners() -> None:
+    """The importer writes its own tables (imports, import_problems, hallucination_labels,
+    model_aliases) and no table of another owner: those go through the owners' import_*."""
+    found = writers()
+    direct = sorted(f"{table}: {m}" for table in OWNER for m in found.get(table, set())
+                    if m.startswith("mlrtui/importer/"))
+    assert direct == []
+    own = {t for t, ms in found.items() if any(m.startswith("mlrtui/importer/") for m in ms)}
+    assert {"imports", "model_aliases"} <= own
+    assert not own & set(OWNER)

@@ -15,8 +15,9 @@ from mlrtui.commands.options import (
     require_tasks,
 )
 from mlrtui.commands.tables import Col, print_table
-from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, reprice, summarize, totals
+from mlrtui.costs.summary import GROUPS, CostLine, failed_attempts, summarize, totals
 from mlrtui.kernel.sanitize import terminal_safe as safe
+from mlrtui.providers.ledger import reprice
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -41,6 +41,13 @@ def close_batch(store: Store, batch_id: int, status: str) -> None:
                          [status, now(), batch_id])
 
 
+def set_batch_budget(store: Store, batch_id: int, cap: float) -> bool:
+    """Store a batch's budget cap (batches.budget_usd); False when there is no such batch."""
+    with store.transaction() as db:
+        cur = db.execute("UPDATE batches SET budget_usd = ? WHERE id = ?", [cap, batch_id])
+    return cur.rowcount > 0
+
+
 def batch_cost(store: Store, batch_id: int) -> tuple[float | None, int]:
     """USD the ledger records for a batch (None: nothing priced) and its unpriced ok calls."""
     row = store.query(

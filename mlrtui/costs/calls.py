@@ -1,5 +1,5 @@
 """The ledger as the Costs screen browses it: attempt rows, filter choices, spend per day, and
-budget use per run and batch; plus persisting a cap the user raised after a BudgetExceeded.
+budget use per run and batch. (A cap the user raised is stored by services.caps.)
 
 Totals live in `mlrtui.costs.summary`; this module lists what they are made of.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mlrtui.costs.budget import Budget, BudgetExceeded
 from mlrtui.costs.summary import CallFilter, CostLine, add_up, call_where, summarize
 
 if TYPE_CHECKING:
@@ -17,8 +16,7 @@ if TYPE_CHECKING:
     from mlrtui.store import Store
 
 __all__ = ["BudgetUse", "CallRow", "DaySpend", "LedgerView", "budget_uses", "call_facets",
-           "count_calls", "ledger_view", "list_calls", "raise_cap", "set_budget_cap",
-           "spend_by_day", "usd"]
+           "count_calls", "ledger_view", "list_calls", "spend_by_day", "usd"]
 
 
 def usd(amount: float) -> str:
@@ -168,28 +166,3 @@ def ledger_view(store: Store, settings: Settings, flt: CallFilter, by: str = "ta
     matching = count_calls(store, flt) if len(rows) >= limit else len(rows)
     return LedgerView(rows, matching, groups, total, budget_uses(store, settings),
                       spend_by_day(store, flt))
-
-
-def set_budget_cap(store: Store, scope: str, scope_id: int, cap: float) -> bool:
-    """Store a run's or batch's cap (runs.budget_usd / batches.budget_usd); False if no row."""
-    if scope not in ("run", "batch"):
-        raise ValueError(f"no budget scope {scope!r}; use run or batch")
-    if cap < 0:
-        raise ValueError("a budget cap cannot be negative")
-    table = "runs" if scope == "run" else "batches"
-    with store.transaction() as db:
-        cur = db.execute(f"UPDATE {table} SET budget_usd = ? WHERE id = ?", [cap, scope_id])
-    return cur.rowcount > 0
-
-
-def raise_cap(store: Store, exc: BudgetExceeded, cap: float,
-              budget: Budget | None = None) -> None:
-    """After the user raised the cap that stopped a call: persist it, and update the live
-    Budget (if the caller holds one) so the retried call sees the new cap at once."""
-    if exc.scope_id is not None:
-        set_budget_cap(store, exc.scope, exc.scope_id, cap)
-    if budget is not None:
-        if exc.scope == "run":
-            budget.run_cap = cap
-        else:
-            budget.batch_cap = cap

@@ -1,4 +1,4 @@
-"""What the ledger says was spent: summaries by task, run, stage, model or day, and re-pricing.
+"""What the ledger says was spent: summaries by task, run, stage, model or day, and re-prices.
 
 Each logical call (a call_key) that succeeded or came from the cache counts once, however many
 attempts it took; failed attempts are counted separately. Unpriced calls are counted, never
@@ -19,7 +19,7 @@ from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.store import Store
 
 __all__ = ["GROUPS", "CallFilter", "CostLine", "RepriceReport", "add_up", "call_where",
-           "failed_attempts", "price_row", "price_usage", "reprice", "summarize", "totals"]
+           "failed_attempts", "price_changes", "price_row", "price_usage", "summarize", "totals"]
 
 GROUPS = {
     "task": "task_id",
@@ -190,9 +190,11 @@ def price_row(row: dict[str, Any], settings: Settings | None = None
     return cost, source, version
 
 
-def reprice(store: Store, settings: Settings) -> RepriceReport:
-    """Recompute the cost of every successful row with today's price data and config overrides,
-    each at the price in force when the call was made."""
+def price_changes(store: Store, settings: Settings
+                  ) -> tuple[RepriceReport, list[tuple[Any, ...]]]:
+    """What re-pricing every successful row with today's price data and config overrides
+    would change, each at the price in force when the call was made: the report and the
+    (cost, source, version, id) of each changed row. providers.ledger.reprice writes them."""
     report = RepriceReport()
     updates: list[tuple[Any, ...]] = []
     for row in store.query("SELECT * FROM llm_calls WHERE status = 'ok'"):
@@ -203,10 +205,7 @@ def reprice(store: Store, settings: Settings) -> RepriceReport:
                                        row["price_version"]):
             report.changed += 1
             updates.append((cost, source, version, row["id"]))
-    with store.transaction() as db:
-        db.conn.executemany("UPDATE llm_calls SET cost_usd = ?, price_source = ?, "
-                            "price_version = ? WHERE id = ?", updates)
-    return report
+    return report, updates
 
 
 @dataclass

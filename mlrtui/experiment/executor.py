@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from mlrtui.store.db import Store, now
+
+if TYPE_CHECKING:
+    from mlrtui.store.bulk import BulkWriter
 
 logger = logging.getLogger(__name__)
 ExecStatus = Literal["ok", "failed", "timeout", "killed", "error"]
@@ -132,6 +136,20 @@ def record_execution(store: Store, run_id: int, result: ExecResult,
                        result.status, result.exit_code, result.duration_s, result.command,
                        result.reason or "no reason given")
     return result.id
+
+
+def import_execution(w: BulkWriter, row: dict[str, Any]) -> int:
+    """An execution read from elsewhere (a transcript's shell call, a batch log's slice),
+    stored once per import key; returns its id."""
+    return w.keyed("executions", row)
+
+
+def link_to_version(store: Store, version_id: int, execution_ids: Iterable[int]) -> None:
+    """Attach executions to the version they produced (joins the caller's transaction)."""
+    rows = [(version_id, eid) for eid in execution_ids]
+    if rows:
+        with store.transaction() as db:
+            db.conn.executemany("UPDATE executions SET version_id = ? WHERE id = ?", rows)
 
 
 def list_executions(store: Store, run_id: int) -> list[dict]:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mlrtui import paths
 from mlrtui.kernel.vocab import STAGE_FILES
 from mlrtui.store.db import Store, now
+
+if TYPE_CHECKING:
+    from mlrtui.store.bulk import BulkWriter
 
 MAX_STORED_BYTES = 8 * 1024 * 1024     # larger files are kept by path only
 MAX_FILES = 500
@@ -127,3 +132,15 @@ def file_content(store: Store, file_id: int) -> bytes | None:
 
 def figures(store: Store, run_id: int) -> list[str]:
     return [f["path"] for f in list_files(store, run_id) if f["kind"] == "figure"]
+
+
+# -- bulk import (the corpus importer writes run files through this) -------------------------
+FILE_COLUMNS = ("run_id", "execution_id", "path", "kind", "content", "external_path", "sha256",
+                "size", "created_at")
+ORIGIN_COLUMNS = FILE_COLUMNS + ("origin", "origin_execution_id", "origin_reason")
+
+
+def import_files(w: BulkWriter, rows: list[Sequence[Any]], *, origins: bool = False) -> None:
+    """Files read from elsewhere, as tuples in FILE_COLUMNS order (ORIGIN_COLUMNS with
+    `origins`): bytes inline, or content None and the absolute path for a huge file."""
+    w.many("files", ORIGIN_COLUMNS if origins else FILE_COLUMNS, rows)

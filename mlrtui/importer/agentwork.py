@@ -14,10 +14,13 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlrtui.experiment.executor import import_execution
 from mlrtui.experiment.transcripts import Transcript, file_origins, parse_transcript
+from mlrtui.experiment.workspace import import_files
 from mlrtui.importer.context import ImportContext
 from mlrtui.importer.files import MAX_INLINE_BYTES, file_kind, hash_file
 from mlrtui.importer.textio import read_bytes
+from mlrtui.providers.ledger import import_calls
 
 MAX_OUTPUT_CHARS = 200_000
 TRANSCRIPTS = {"claude_output.json": "claude-code", "codex_log.log": "codex",
@@ -25,6 +28,11 @@ TRANSCRIPTS = {"claude_output.json": "claude-code", "codex_log.log": "codex",
 EXECUTOR = {"claude-code": "claude", "codex": "codex", "gemini-cli": "gemini"}
 # Our own outputs and the stage inputs, not workspace files (versions hold their text).
 NOT_WORKSPACE = {"task.md", "idea.md", "related_work.md", "proposal.md"}
+AGENT_COST_COLUMNS = ("call_key", "attempt", "run_id", "version_id", "task_id", "stage",
+                      "purpose", "provider", "model", "model_original", "input_tokens",
+                      "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd",
+                      "price_source", "latency_s", "status", "source", "import_key",
+                      "created_at")
 
 
 @dataclass
@@ -67,7 +75,7 @@ def add_executions(ctx: ImportContext, run: int, version: int | None, path: Path
     for ex in t.executions:
         failed = bool(ex.is_error) or bool(ex.exit_code)
         suffix = f"#{ex.order}" + (f".{ex.batch_index}" if ex.batch_index is not None else "")
-        ids[ex.order] = ctx.keyed("executions", {
+        ids[ex.order] = import_execution(ctx, {
             "run_id": run, "version_id": version, "executor": executor,
             "command": ex.command, "cwd": ex.cwd, "exit_code": ex.exit_code,
             "status": "failed" if failed else "ok",
@@ -121,9 +129,7 @@ def add_files(ctx: ImportContext, run: int, run_dir: Path, rels: list[str],
             digest = hashlib.sha256(raw).hexdigest()
         rows.append((run, exe, rel, kind or file_kind(rel), raw, external, digest, size, ctx.stamp,
                      origin, exe, reason))
-    ctx.many("files", ("run_id", "execution_id", "path", "kind", "content", "external_path",
-                       "sha256", "size", "created_at", "origin", "origin_execution_id",
-                       "origin_reason"), rows)
+    import_files(ctx, rows, origins=True)
     return counts
 
 
@@ -135,11 +141,7 @@ def add_agent_cost(ctx: ImportContext, run: int, version: int | None, task: str,
         return
     model = t.model or t.agent
     key = ctx.key(path, "#reported")
-    ctx.many("llm_calls", (
-        "call_key", "attempt", "run_id", "version_id", "task_id", "stage", "purpose",
-        "provider", "model", "model_original", "input_tokens", "output_tokens",
-        "cache_read_tokens", "cache_write_tokens", "cost_usd", "price_source", "latency_s",
-        "status", "source", "import_key", "created_at"), [(
+    import_calls(ctx, AGENT_COST_COLUMNS, [(
             key, 1, run, version, task, "experiment", "agent", t.agent, ctx.model(model), model,
             t.input_tokens if t.input_tokens is not None else t.total_tokens, t.output_tokens,
             t.cache_read_tokens, t.cache_write_tokens, t.cost_usd,

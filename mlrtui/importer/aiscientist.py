@@ -23,9 +23,14 @@ from mlrtui.importer.hallucination import add_hallucination_review
 from mlrtui.importer.reviewfile import add_review
 from mlrtui.importer.stepwise import add_run, add_version
 from mlrtui.importer.textio import decode, load_json, read_bytes, read_markdown
+from mlrtui.providers.ledger import import_calls
 
 AI_SCIENTIST_DIR = "ai_scientist_v2_papers"
 AGENT = "ai-scientist-v2"
+TRACKER_COLUMNS = ("call_key", "attempt", "run_id", "version_id", "task_id", "stage", "purpose",
+                   "provider", "model", "model_original", "input_tokens", "output_tokens",
+                   "cache_read_tokens", "cost_usd", "price_source", "status", "source",
+                   "import_key", "created_at")
 
 
 def run_key(model_dir: str, task: str) -> str:
@@ -128,7 +133,4 @@ def _tokens(ctx: ImportContext, run: int, version: int | None, task: str, path: 
                      tokens.get("cached"), cost if isinstance(cost, int | float) else None,
                      f"reported by {AGENT} token_tracker.json"
                      if isinstance(cost, int | float) else None, "ok", "corpus", key, ctx.stamp))
-    ctx.many("llm_calls", ("call_key", "attempt", "run_id", "version_id", "task_id", "stage",
-                           "purpose", "provider", "model", "model_original", "input_tokens",
-                           "output_tokens", "cache_read_tokens", "cost_usd", "price_source",
-                           "status", "source", "import_key", "created_at"), rows)
+    import_calls(ctx, TRACKER_COLUMNS, rows)

@@ -40,6 +40,9 @@ class UnitFailed(Exception):
 
 
 class ImportContext:
+    """The import's state; as a store.bulk.BulkWriter (keyed, many) it is what the owners'
+    import_* functions write through, so the importer itself names no owned table."""
+
     def __init__(self, store: Store, root: Path, summary: ImportSummary,
                  progress: ProgressSink) -> None:
         self.store = store

@@ -16,6 +16,8 @@ import hashlib
 from pathlib import Path
 
 from mlrtui.costs.summary import price_row
+from mlrtui.experiment.executor import import_execution
+from mlrtui.experiment.workspace import import_files
 from mlrtui.importer import agentwork
 from mlrtui.importer.agentlog import TaskLog, seconds_between, transcript_span
 from mlrtui.importer.context import PREFIX, ImportContext
@@ -25,6 +27,7 @@ from mlrtui.importer.hallucination import add_hallucination_review
 from mlrtui.importer.reviews import AGENT_MODELS
 from mlrtui.importer.stepwise import add_run, add_version
 from mlrtui.importer.textio import decode, load_json, read_bytes, read_markdown
+from mlrtui.providers.ledger import import_calls
 
 MAX_STDOUT_CHARS = 1_000_000
 STAGE_FILES = [("idea", "idea.md"), ("literature", "related_work.md"),
@@ -33,6 +36,10 @@ STAGE_FILES = [("idea", "idea.md"), ("literature", "related_work.md"),
 LINEAGE = {"idea": [], "literature": ["idea"], "proposal": ["idea", "literature"],
            "experiment": ["proposal"], "paper": ["experiment", "proposal"]}
 USAGE_STAGES = {"idea": "idea", "lit": "literature", "proposal": "proposal", "paper": "paper"}
+USAGE_COLUMNS = ("call_key", "attempt", "run_id", "version_id", "task_id", "stage", "purpose",
+                 "provider", "model", "model_original", "input_tokens", "output_tokens",
+                 "cache_read_tokens", "cost_usd", "price_source", "price_version", "status",
+                 "source", "import_key", "created_at")
 EXPECTED = ["results/log.txt", "idea_token_usage.json", "lit_token_usage.json",
             "proposal_token_usage.json", "paper_token_usage.json"]
 
@@ -166,7 +173,7 @@ def _executions(ctx: ImportContext, run: int, run_dir: Path, transcript: Path,
     text = decode(ctx, transcript, raw) if raw is not None else None
     if text is not None:
         first, last = transcript_span(text)
-        execution = ctx.keyed("executions", {
+        execution = import_execution(ctx, {
             "run_id": run, "version_id": exp_version, "executor": agent.split("-")[0],
             "command": f"{agent} (imported transcript {transcript.name})",
             "cwd": None, "exit_code": None, "status": "ok", "reason": None,
@@ -180,7 +187,7 @@ def _batch_execution(ctx: ImportContext, run: int, run_dir: Path, versions: dict
                      log: TaskLog, batch_log: Path) -> None:
     """The task's lines of the MLR agent's batch log, as one execution of the pipeline."""
     if log.lines:
-        ctx.keyed("executions", {
+        import_execution(ctx, {
             "run_id": run, "version_id": versions.get("paper"), "executor": "imported",
             "command": f"mlr-agent pipeline (lines of {batch_log.name} for {run_dir.name})",
             "cwd": None, "exit_code": None, "status": "ok" if log.finished else "failed",
@@ -221,8 +228,7 @@ def _files(ctx: ImportContext, run: int, run_dir: Path, execution: int | None) -
             load_json(ctx, path, raw.decode("utf-8", errors="replace"))
         rows.append((run, exe, rel, kind, raw, None, hashlib.sha256(raw).hexdigest(), len(raw),
                      ctx.stamp))
-    ctx.many("files", ("run_id", "execution_id", "path", "kind", "content", "external_path",
-                       "sha256", "size", "created_at"), rows)
+    import_files(ctx, rows)
 
 
 def _usage(ctx: ImportContext, run: int, run_dir: Path, versions: dict[str, int],
@@ -256,11 +262,7 @@ def _usage(ctx: ImportContext, run: int, run_dir: Path, versions: dict[str, int]
                          call["provider"], call["model"], original, call["input_tokens"],
                          call["output_tokens"], call["cache_read_tokens"], cost, source,
                          version, "ok", "corpus", key, call["created_at"]))
-    ctx.many("llm_calls", ("call_key", "attempt", "run_id", "version_id", "task_id", "stage",
-                           "purpose", "provider", "model", "model_original", "input_tokens",
-                           "output_tokens", "cache_read_tokens", "cost_usd", "price_source",
-                           "price_version", "status", "source", "import_key", "created_at"),
-             rows)
+    import_calls(ctx, USAGE_COLUMNS, rows)
 
 
 def _tokens(value: object) -> int | None:

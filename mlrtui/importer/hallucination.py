@@ -14,6 +14,8 @@ from pathlib import Path
 
 from mlrtui.importer.context import ImportContext
 from mlrtui.importer.textio import load_json, read_text
+from mlrtui.judge.flags import import_flags
+from mlrtui.judge.judging import import_review
 from mlrtui.judge.reply import flag_type
 
 PREFIX = "review_hallucination_"
@@ -54,9 +56,9 @@ def add_hallucination_review(ctx: ImportContext, path: Path, *, task: str, targe
     judge = ctx.model(judge_original)
     key = ctx.key(path)
     if ctx.known("reviews", key):
-        return ctx.keyed("reviews", {"import_key": key})
+        return import_review(ctx, {"import_key": key})
     confidence = data.get("confidence")
-    review = ctx.keyed("reviews", {
+    review = import_review(ctx, {
         "task_id": task, "run_id": run_id, "version_id": version_id, "stage": "hallucination",
         "target_model": target, "judge_model": judge, "judge_original": judge_original,
         "overall": None,
@@ -67,9 +69,7 @@ def add_hallucination_review(ctx: ImportContext, path: Path, *, task: str, targe
                 for t, d, e in findings],
             "overall_assessment": data.get("overall_assessment")}, ensure_ascii=False),
         "parse_status": "ok", "source": "corpus", "import_key": key, "created_at": ctx.stamp})
-    ctx.many("flags", ("review_id", "run_id", "version_id", "type", "description", "evidence",
-                       "source", "status", "import_key", "created_at"),
-             [(review, run_id, version_id, flag_type(t), d, e, judge, "open",
+    import_flags(ctx, [(review, run_id, version_id, flag_type(t), d, e, judge, "open",
                ctx.key(path, f"#{n}"), ctx.stamp) for n, (t, d, e) in enumerate(findings)])
     ctx.summary.see("hallucination findings", len(findings))
     return review

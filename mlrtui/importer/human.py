@@ -20,6 +20,8 @@ from pathlib import Path
 from mlrtui.importer.context import ImportContext
 from mlrtui.importer.reviews import AGENT_MODELS
 from mlrtui.importer.textio import read_text
+from mlrtui.judge.judging import import_review, import_review_scores
+from mlrtui.scores.human import import_human_scores
 
 HUMAN_DIR = "human_eval"
 ID_COLUMNS = {"reviewer_id", "model_name", "workshop_name", "model"}
@@ -77,9 +79,7 @@ def import_human_reviews(ctx: ImportContext, path: Path) -> None:
                 out.append((reviewer, item, task if task in ctx.task_ids else None, target,
                             "paper", column.strip(), score, 1, "corpus", index,
                             ctx.key(path, f"#{index}:{column.strip()}"), ctx.stamp))
-        ctx.many("human_scores", ("reviewer", "item", "task_id", "target_model", "stage",
-                                  "dimension", "score", "blind", "source", "row_index",
-                                  "import_key", "created_at"), out)
+        import_human_scores(ctx, out)
 
 
 def import_judge_table(ctx: ImportContext, path: Path) -> None:
@@ -99,7 +99,7 @@ def import_judge_table(ctx: ImportContext, path: Path) -> None:
                 if score is not None:
                     scores[column.strip()] = score
             raw = ",".join(f"{k}={v}" for k, v in row.items() if k is not None)
-            review = ctx.keyed("reviews", {
+            review = import_review(ctx, {
                 "task_id": task if task in ctx.task_ids else None, "stage": "overall",
                 "target_model": ctx.model(AGENT_MODELS.get(short, short)),
                 "judge_model": STUDY_JUDGE,
@@ -108,8 +108,8 @@ def import_judge_table(ctx: ImportContext, path: Path) -> None:
                 "parsed": json.dumps({"scores": scores, "blind_label": row.get("model")}),
                 "parse_status": "ok", "source": "corpus", "variant": "human_study",
                 "import_key": ctx.key(path, f"#{index}"), "created_at": ctx.stamp})
-            ctx.many("review_scores", ("review_id", "dimension", "score"),
-                     [(review, dim, score) for dim, score in scores.items()])
+            import_review_scores(ctx, [(review, dim, score, None)
+                                       for dim, score in scores.items()])
 
 
 def count_merge_table(ctx: ImportContext, path: Path) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from mlrtui.importer.context import ImportContext
 from mlrtui.importer.textio import read_text
+from mlrtui.judge.flags import import_flags
+from mlrtui.judge.judging import import_review, import_review_scores
 from mlrtui.judge.parse import ParsedReview, parse_review
 
 _EXPECTED_KEYS = {"score", "justification"}
@@ -69,21 +71,18 @@ def add_review(ctx: ImportContext, path: Path, *, task: str, stage: str, target:
         ctx.problem(path, f"extra keys inside score objects ignored: {', '.join(extra)}")
     judge = ctx.model(judge_original)
     if ctx.known("reviews", key):
-        return ctx.keyed("reviews", {"import_key": key})
-    review_id = ctx.keyed("reviews", {
+        return import_review(ctx, {"import_key": key})
+    review_id = import_review(ctx, {
         "task_id": task, "run_id": run_id, "version_id": version_id, "stage": stage,
         "target_model": target, "judge_model": judge, "judge_original": judge_original,
         "overall": parsed.scores.get("Overall"), "confidence": parsed.confidence,
         "raw_text": text, "parsed": json.dumps(parsed.summary(), ensure_ascii=False),
         "parse_status": parsed.status, "error": parsed.error, "source": "corpus",
         "variant": variant, "import_key": key, "created_at": ctx.stamp})
-    ctx.many("review_scores", ("review_id", "dimension", "score", "justification"),
-             [(review_id, dim, score, parsed.justifications.get(dim))
-              for dim, score in parsed.scores.items()])
+    import_review_scores(ctx, [(review_id, dim, score, parsed.justifications.get(dim))
+                               for dim, score in parsed.scores.items()])
     if parsed.hallucination:
         details = parsed.hallucination_details
-        ctx.many("flags", ("review_id", "run_id", "version_id", "type", "description",
-                           "evidence", "source", "status", "import_key", "created_at"),
-                 [(review_id, run_id, version_id, flag_type(details), details, "", judge,
+        import_flags(ctx, [(review_id, run_id, version_id, flag_type(details), details, "", judge,
                    "open", ctx.key(path, "#hallucination"), ctx.stamp)])
     return review_id

@@ -17,6 +17,7 @@ from pathlib import Path
 from mlrtui.importer.context import PREFIX, ImportContext
 from mlrtui.importer.files import listing
 from mlrtui.importer.textio import read_markdown
+from mlrtui.runs.versions import import_run, import_version
 
 STEPWISE_DIR = "agent_results/ideas_and_proposals"
 UNKNOWN = "unknown"
@@ -33,7 +34,7 @@ def _norm(text: str) -> str:
 def add_run(ctx: ImportContext, key: str, task: str, mode: str, model: str,
             original: str | None, agent: str | None = None, *, folder: Path) -> int:
     """A corpus run; `folder` (the run's folder in the corpus) is kept as its source_path."""
-    return ctx.keyed("runs", {
+    return import_run(ctx, {
         "task_id": task, "mode": mode, "model": model, "model_original": original,
         "agent": agent, "status": "done", "source": "corpus", "source_path": ctx.rel(folder),
         "import_key": key, "created_at": ctx.stamp, "updated_at": ctx.stamp})
@@ -49,11 +50,7 @@ def add_version(ctx: ImportContext, run_id: int, stage: str, path: Path, text: s
            "import_key": ctx.key(path), "created_at": ctx.stamp}
     if agent is not None:
         row["agent"] = agent
-    vid = ctx.keyed("versions", row)
-    ctx.many("version_inputs", ("version_id", "input_version_id"),
-             [(vid, i) for i in inputs if i is not None])
-    ctx.many("stage_heads", ("run_id", "stage", "version_id"), [(run_id, stage, vid)])
-    return vid
+    return import_version(ctx, row, inputs)
 
 
 def _model_files(ctx: ImportContext, folder: Path, stage: str) -> dict[str, tuple[Path, str]]:

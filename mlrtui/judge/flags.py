@@ -10,7 +10,8 @@ check its evidence, so it cannot be confirmed or dismissed and precision leaves 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -19,6 +20,7 @@ from mlrtui.store.db import Store, now
 
 if TYPE_CHECKING:
     from mlrtui.judge.reply import CheckedReply
+    from mlrtui.store.bulk import BulkWriter
 
 Status = Literal["open", "confirmed", "dismissed"]
 STATUSES = ("open", "confirmed", "dismissed")
@@ -216,3 +218,13 @@ def replace_flags(store: Store, run_id: int, source: str, new: list[NewFlag]) ->
         db.conn.executemany("DELETE FROM flags WHERE id = ?", [(i,) for i in gone])
         counts["removed"] = len(gone)
     return counts
+
+
+FLAG_COLUMNS = ("review_id", "run_id", "version_id", "type", "description", "evidence", "source",
+                "status", "import_key", "created_at")
+
+
+def import_flags(w: BulkWriter, rows: list[Sequence[Any]]) -> None:
+    """Flags read from imported reviews, as tuples in FLAG_COLUMNS order, each with its own
+    import_key (a re-import adds none)."""
+    w.many("flags", FLAG_COLUMNS, rows)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -29,6 +30,9 @@ from mlrtui.kernel.progress import NullProgress, ProgressSink
 from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import CallContext, CallFailed, LLMClient
 from mlrtui.store.db import Store, now
+
+if TYPE_CHECKING:
+    from mlrtui.store.bulk import BulkWriter
 
 RAW_ECHO = 2_000        # characters of a bad reply quoted back to the judge on the retry
 
@@ -264,3 +268,18 @@ def _judge_model(client: LLMClient, judge: str) -> str | None:
     except CallFailed:
         return None
     return canonical_model(cfg.model or judge)
+
+
+# -- bulk import (reviews read from files: judge files, the human study's judge table) -------
+SCORE_COLUMNS = ("review_id", "dimension", "score", "justification")
+
+
+def import_review(w: BulkWriter, row: dict[str, Any]) -> int:
+    """A review read from elsewhere, stored once per import key; returns its id (a row of
+    only {"import_key": k} finds the id of one stored earlier)."""
+    return w.keyed("reviews", row)
+
+
+def import_review_scores(w: BulkWriter, rows: list[Sequence[Any]]) -> None:
+    """Per-dimension scores of imported reviews, as tuples in SCORE_COLUMNS order."""
+    w.many("review_scores", SCORE_COLUMNS, rows)

@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlrtui.config import ModelConfig, Settings
+from mlrtui.costs.summary import RepriceReport, price_changes
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.secrets import known_secrets, redact
-from mlrtui.providers.base import TRUNCATED_REASONS, Completion, ProviderError, Request, Usage
+from mlrtui.providers.base import Completion, ProviderError, Request, Usage
 from mlrtui.store import Store
 from mlrtui.store.db import now
 from mlrtui.store.owners import owner_token
+
+if TYPE_CHECKING:
+    from mlrtui.store.bulk import BulkWriter
 
 IN_FLIGHT = "in_flight"
 SOURCE_ESTIMATE = "estimate"     # price_source of an in-flight or interrupted row
@@ -124,12 +129,6 @@ class Ledger:
         with self.store.transaction() as db:
             db.execute(f"UPDATE llm_calls SET {assignments} WHERE call_key = ?",
                        [*sets.values(), call_key])
-            if version_id is not None:   # a reply cut at the output limit makes a cut version
-                marks = ",".join("?" * len(TRUNCATED_REASONS))
-                db.execute(
-                    "UPDATE versions SET truncated = 1 WHERE id = ? AND EXISTS (SELECT 1 FROM "
-                    "llm_calls WHERE call_key = ? AND status IN ('ok', 'cached') AND "
-                    f"finish_reason IN ({marks}))", [version_id, call_key, *TRUNCATED_REASONS])
 
     def cache_get(self, key: str) -> Completion | None:
         rows = self.store.query("SELECT text, usage, model FROM response_cache WHERE key = ?",
@@ -149,3 +148,25 @@ class Ledger:
                        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                        [key, cfg.provider, completion.model or cfg.model, completion.text,
                         json.dumps(meta), now()])
+
+
+def insert_call(store: Store, row: dict[str, Any]) -> int:
+    """One finished ledger row written whole (a coding agent's own reported usage)."""
+    with store.transaction():
+        return int(store.insert("llm_calls", row))
+
+
+def import_calls(w: BulkWriter, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    """Ledger rows read from elsewhere (token usage files, reported agent costs), as tuples in
+    `columns` order; each carries an import_key, so a re-import adds none."""
+    w.many("llm_calls", columns, rows)
+
+
+def reprice(store: Store, settings: Settings) -> RepriceReport:
+    """Recompute the cost of every successful row with today's price data and config
+    overrides, each at the price in force when the call was made (costs.summary prices)."""
+    report, updates = price_changes(store, settings)
+    with store.transaction() as db:
+        db.conn.executemany("UPDATE llm_calls SET cost_usd = ?, price_source = ?, "
+                            "price_version = ? WHERE id = ?", updates)
+    return report

@@ -22,6 +22,7 @@ from pathlib import Path
 from mlrtui.experiment import workspace
 from mlrtui.experiment.executor import ExecResult, ExecStatus, record_execution
 from mlrtui.kernel.secrets import known_secrets, redact
+from mlrtui.providers.ledger import insert_call
 from mlrtui.runs.agent_spec import agent_spec, copy_config_homes
 from mlrtui.runs.exec_watch import run_watched
 from mlrtui.runs.experiment_loop import ExperimentJob, ExperimentOutcome
@@ -226,16 +227,15 @@ def agent_env(agent: CodingAgent) -> dict[str, str]:
 def _ledger_row(job: ExperimentJob, agent: CodingAgent, report: AgentReport, latency: float,
                 ok: bool) -> str:
     key = uuid.uuid4().hex
-    with job.store.transaction():
-        job.store.insert("llm_calls", {
-            "call_key": key, "attempt": 1, "run_id": job.run_id, "batch_id": job.batch_id,
-            "task_id": job.task_id, "stage": "experiment", "purpose": "agent",
-            "provider": agent.name, "model": report.model or agent.name,
-            "input_tokens": report.input_tokens, "output_tokens": report.output_tokens,
-            "cost_usd": report.cost_usd,
-            "price_source": f"reported by {agent.name}" if report.cost_usd is not None else None,
-            "latency_s": round(latency, 3), "status": "ok" if ok else "error",
-            "error": report.error, "created_at": now()})
+    insert_call(job.store, {
+        "call_key": key, "attempt": 1, "run_id": job.run_id, "batch_id": job.batch_id,
+        "task_id": job.task_id, "stage": "experiment", "purpose": "agent",
+        "provider": agent.name, "model": report.model or agent.name,
+        "input_tokens": report.input_tokens, "output_tokens": report.output_tokens,
+        "cost_usd": report.cost_usd,
+        "price_source": f"reported by {agent.name}" if report.cost_usd is not None else None,
+        "latency_s": round(latency, 3), "status": "ok" if ok else "error",
+        "error": report.error, "created_at": now()})
     return key
 
 

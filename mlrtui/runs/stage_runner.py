@@ -166,7 +166,7 @@ class StageRunner:
                                       exp.author or run.model_name, inputs=input_ids,
                                       note=exp.note, link_executions=exp.execution_ids)
             for key in exp.call_keys:
-                self.client.link(key, version_id=version.id)
+                self._link(key, version.id)
             return version
         res = await self.client.complete(
             run.model_name, self.request(run, stage, values),
@@ -182,8 +182,14 @@ class StageRunner:
             raise PromptError("the model returned no text")
         version = V.write_version(self.store, run.id, stage, text + "\n", run.model_name,
                                   inputs=input_ids, note=note)
-        self.client.link(res.call_key, version_id=version.id)
+        self._link(res.call_key, version.id)
         return version
+
+    def _link(self, call_key: str, version_id: int) -> None:
+        """Attach the call to its version, which is cut when the reply stopped at the limit."""
+        with self.store.transaction():
+            self.client.link(call_key, version_id=version_id)
+            V.mark_truncated(self.store, version_id, call_key)
 
     async def _experiment(self, run: V.Run, values: dict[str, str],
                           on_text: StreamCallback | None,

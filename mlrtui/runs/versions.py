@@ -12,14 +12,20 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from mlrtui.experiment.executor import link_to_version
 from mlrtui.kernel.modelnames import canonical_model
 from mlrtui.kernel.secrets import active_secrets, redact
 from mlrtui.kernel.vocab import HUMAN, STAGES, Mode, Stage
+from mlrtui.providers.base import TRUNCATED_REASONS
 from mlrtui.store.db import Store, now
+
+if TYPE_CHECKING:
+    from mlrtui.store.bulk import BulkWriter
 
 
 class VersionError(Exception):
@@ -226,8 +232,7 @@ def write_version(store: Store, run_id: int, stage: str, text: str, author: str,
             "created_at": now()})
         for input_id in sorted(set(inputs)):
             store.insert("version_inputs", {"version_id": vid, "input_version_id": input_id})
-        for exec_id in link_executions or []:
-            store.db.execute("UPDATE executions SET version_id=? WHERE id=?", [vid, exec_id])
+        link_to_version(store, int(vid), link_executions or [])
         if make_current:
             _set_head(store, run_id, stage, int(vid))
         store.db.execute("UPDATE runs SET updated_at=? WHERE id=?", [now(), run_id])
@@ -326,3 +331,40 @@ def set_stages_requested(store: Store, run_id: int, stages: list[str]) -> None:
     with store.transaction():
         store.db.execute("UPDATE runs SET stages_requested=?, updated_at=? WHERE id=?",
                          [json.dumps(stages), now(), run_id])
+
+
+# -- bulk import (the corpus importer writes runs and versions through these) ----------------
+INPUT_COLUMNS = ("version_id", "input_version_id")
+HEAD_COLUMNS = ("run_id", "stage", "version_id")
+
+
+def import_run(w: BulkWriter, row: dict[str, Any]) -> int:
+    """A run read from elsewhere, stored once per import key; returns its id."""
+    return w.keyed("runs", row)
+
+
+def import_version(w: BulkWriter, row: dict[str, Any], inputs: Iterable[int | None] = ()
+                   ) -> int:
+    """A stage output read from elsewhere with the versions it was built from (None: not
+    there); it becomes the stage head unless the run already has one. Returns its id."""
+    vid = w.keyed("versions", row)
+    w.many("version_inputs", INPUT_COLUMNS, [(vid, i) for i in inputs if i is not None])
+    w.many("stage_heads", HEAD_COLUMNS, [(row["run_id"], row["stage"], vid)])
+    return vid
+
+
+def set_run_budget(store: Store, run_id: int, cap: float) -> bool:
+    """Store a run's budget cap (runs.budget_usd); False when there is no such run."""
+    with store.transaction() as db:
+        cur = db.execute("UPDATE runs SET budget_usd = ? WHERE id = ?", [cap, run_id])
+    return cur.rowcount > 0
+
+
+def mark_truncated(store: Store, version_id: int, call_key: str) -> None:
+    """Mark the version cut when the reply that made it stopped at the output limit."""
+    marks = ",".join("?" * len(TRUNCATED_REASONS))
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE versions SET truncated = 1 WHERE id = ? AND EXISTS (SELECT 1 FROM "
+            "llm_calls WHERE call_key = ? AND status IN ('ok', 'cached') AND "
+            f"finish_reason IN ({marks}))", [version_id, call_key, *TRUNCATED_REASONS])

@@ -9,12 +9,16 @@ treat them exactly like the imported expert scores (source 'corpus').
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from mlrtui.judge.rubrics import ConfidenceSpec, Dimension, Rubric, RubricError, get_rubric
 from mlrtui.store.db import Store, now
+
+if TYPE_CHECKING:
+    from mlrtui.store.bulk import BulkWriter
 
 # The rubric a human uses by default for each stage: the paper is scored like the end-to-end
 # review (the human-evaluation dimensions).
@@ -156,3 +160,13 @@ def list_scores(store: Store, *, source: str | None = None, reviewer: str | None
             params.append(value)
     rows = store.query(sql + " ORDER BY id", params)
     return [HumanScoreRow(**{k: r[k] for k in HumanScoreRow.model_fields}) for r in rows]
+
+
+HUMAN_COLUMNS = ("reviewer", "item", "task_id", "target_model", "stage", "dimension", "score",
+                 "blind", "source", "row_index", "import_key", "created_at")
+
+
+def import_human_scores(w: BulkWriter, rows: list[Sequence[Any]]) -> None:
+    """Scores of a published human study, as tuples in HUMAN_COLUMNS order (one per
+    judgement and dimension; row_index keeps a reviewer's repeated rows apart)."""
+    w.many("human_scores", HUMAN_COLUMNS, rows)

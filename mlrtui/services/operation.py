@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from mlrtui.costs.batches import batch_cap, batch_cost, close_batch, open_batch
 from mlrtui.costs.budget import Budget, BudgetExceeded, BudgetGate
-from mlrtui.costs.calls import raise_cap
+from mlrtui.services.caps import raise_cap
 
 if TYPE_CHECKING:
     from mlrtui.config import Settings

@@ -7,9 +7,9 @@ from textual.widgets import Input
 
 from mlrtui.config import Settings, load_settings
 from mlrtui.costs.budget import Budget, BudgetExceeded
-from mlrtui.costs.calls import raise_cap, set_budget_cap
 from mlrtui.providers.base import Message, Request
 from mlrtui.providers.client import CallContext, LLMClient
+from mlrtui.services.caps import raise_cap, set_budget_cap
 from mlrtui.store import Store
 from mlrtui.store.db import now
 from mlrtui.ui.app import make_app

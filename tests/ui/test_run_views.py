@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import Input, RichLog, TextArea, Tree
 from ui.seed_run import MODEL, SIZE, TASK_ID, make_run_app, open_run
 
-from mlrtui.costs.calls import set_budget_cap
 from mlrtui.runs import versions as V
+from mlrtui.services.caps import set_budget_cap
 from mlrtui.ui.modals import ChoiceScreen
 from mlrtui.ui.modals.budget import BudgetExceededScreen
 from mlrtui.ui.screens.run import RunScreen

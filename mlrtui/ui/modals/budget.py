@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from mlrtui.costs.budget import BudgetExceeded
-from mlrtui.costs.calls import raise_cap
+from mlrtui.services.caps import raise_cap
 from mlrtui.ui.modals.dialogs import FieldModal
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from mlrtui.costs.calls import CallRow, LedgerView, call_facets, cost_text, ledger_view
-from mlrtui.costs.summary import CallFilter, RepriceReport, reprice
+from mlrtui.costs.summary import CallFilter, RepriceReport
+from mlrtui.providers.ledger import reprice
 from mlrtui.ui.modals.error import describe
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.ledger_filter import LedgerFilterBar

@@ -8,8 +8,9 @@ from pathlib import Path
 import minicorpus
 
 from mlrtui.config import Settings
-from mlrtui.costs.summary import reprice, totals
+from mlrtui.costs.summary import totals
 from mlrtui.importer import import_corpus
+from mlrtui.providers.ledger import reprice
 
 
 def _import(store, root: Path) -> None:

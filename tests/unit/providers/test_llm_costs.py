@@ -11,9 +11,10 @@ from loopback import Fault, Reply
 from mlrtui.cli import main
 from mlrtui.config import ModelConfig, Price
 from mlrtui.costs.pricing import price_provider
-from mlrtui.costs.summary import price_usage, reprice, summarize, totals
+from mlrtui.costs.summary import price_usage, summarize, totals
 from mlrtui.providers.base import Usage
 from mlrtui.providers.client import CallContext
+from mlrtui.providers.ledger import reprice
 from mlrtui.providers.registry import model_statuses
 
 
