@@ -15,6 +15,7 @@ from mlrtui.provenance.claims import Claim, extract_claims
 from mlrtui.provenance.derive import derive
 from mlrtui.provenance.evidence import EvidenceIndex, json_evidence
 from mlrtui.provenance.model import ClaimResult, CodeFile, Doc, Evidence, Finding, Hit, Report
+from mlrtui.provenance.restate import restated, trace_rows
 from mlrtui.provenance.verdict import claim_tokens, contradiction, judge
 
 __all__ = ["ClaimResult", "CodeFile", "Doc", "Evidence", "Finding", "Hit", "Report", "check"]
@@ -37,7 +38,8 @@ def check(docs: Sequence[Doc], evidence: Sequence[Evidence], code: Sequence[Code
     others = {d.name: EvidenceIndex([Evidence(o.name, o.text, "agent") for o in docs
                                      if o.name != d.name]) for d in docs}
     results = [judge(c, execution, weak, [agent, others[c.doc]]) for c in claims]
-    _second_pass(claims, results, execution)
+    lines = {d.name: d.text.splitlines() for d in docs}
+    _second_pass(claims, results, execution, lines)
     audit = audit_code(code) + audit_results(docs, ev, artifacts, code)
     return Report(results, audit, check_citations(list(docs), run_date))
 
@@ -54,18 +56,21 @@ def _repeated(i: int, claims: list[Claim], results: list[ClaimResult]) -> ClaimR
 
 
 def _second_pass(claims: list[Claim], results: list[ClaimResult],
-                 execution: EvidenceIndex) -> None:
+                 execution: EvidenceIndex, lines: dict[str, list[str]]) -> None:
     """Derivations from traced numbers, then contradictions for what is still untraced."""
     words = None
+    trace_rows(claims, results, execution)
     for i, res in enumerate(results):
         if res.status != "untraced":
             continue
-        same = _repeated(i, claims, results)
+        same = _repeated(i, claims, results) or restated(i, claims, results)
         if same is not None:
             res.status, res.rule = "traced", f"same as line {same.line}"
             res.evidence, res.weak, res.decoys = list(same.evidence), same.weak, []
             continue
-        formula = derive(i, claims, results)
+        text = lines.get(claims[i].doc, [])
+        around = "\n".join(text[max(0, claims[i].line - 4):claims[i].line])
+        formula = derive(i, claims, results, around)
         if formula:
             res.status, res.rule, res.derivation = "derived", "derived", formula
             continue

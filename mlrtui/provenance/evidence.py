@@ -107,6 +107,24 @@ class EvidenceIndex:
                 return m.group(1)
         return ""
 
+    def text_of(self, name: str, line: int) -> str | None:
+        """The text of one line of a named evidence text (None if not in this index)."""
+        if not hasattr(self, "_by_name"):
+            self._by_name = {ev.name: s for s, ev in enumerate(self.texts)}
+        s = self._by_name.get(name)
+        if s is None or not 0 < line <= len(self._lines[s]):
+            return None
+        return self._lines[s][line - 1]
+
+    def hit_at(self, name: str, line: int, value: str, rule: str) -> Hit:
+        """A hit on a named line (the row rules find lines, not entries)."""
+        text = self.text_of(name, line) or ""
+        at = text.find(value.rstrip("0").rstrip(".")) if value else -1
+        if len(text) > 200:
+            text = text[max(0, at - 100):at + 80] if at >= 0 else text[:200]
+        origin = self.texts[self._by_name[name]].origin
+        return Hit(name, line, text.strip(), origin, rule, value)
+
     def hit(self, entry: Entry, rule: str = "") -> Hit:
         ev = self.texts[entry.source]
         text = self.line_text(entry)

@@ -80,8 +80,9 @@ def _viewed(command: str, typed: set[str]) -> bool:
     return False
 
 
-def load_inputs(store: Store, run_id: int) -> RunInputs:
-    """Read one run's documents, evidence, code and file names from the store."""
+def load_inputs(store: Store, run_id: int, depth: int = 0) -> RunInputs:
+    """Read one run's documents, evidence, code and file names from the store (and, for a
+    paper written on another run's experiment, that run's evidence)."""
     run = store.query("SELECT id, task_id, created_at FROM runs WHERE id = ?", [run_id])[0]
     out = RunInputs(run_id)
     heads = store.query(
@@ -127,7 +128,25 @@ def load_inputs(store: Store, run_id: int) -> RunInputs:
             out.texts[path] = text
             out.evidence.append(Evidence(path, text, origins.get(path) or "unknown"))
     out.run_date = _run_date(store, run_id, run["created_at"])
+    if not depth:
+        _upstream(store, run_id, out)
     return out
+
+
+def _upstream(store: Store, run_id: int, out: RunInputs) -> None:
+    """A paper written on another run's experiment: that run's evidence backs the paper, and
+    its write-ups (typed by an agent) are decoys, never evidence."""
+    ups = [r["run_id"] for r in store.query(
+        "SELECT DISTINCT u.run_id FROM stage_heads h JOIN version_inputs i "
+        "ON i.version_id = h.version_id JOIN versions u ON u.id = i.input_version_id "
+        "WHERE h.run_id = ? AND h.stage IN ('experiment', 'paper') AND u.run_id != ?",
+        [run_id, run_id])]
+    for up in ups:
+        other = load_inputs(store, up, depth=1)
+        out.evidence += [Evidence(f"run {up}: {e.name}", e.text, e.origin, e.execution_order)
+                         for e in other.evidence]
+        out.evidence += [Evidence(f"run {up}: {d.name}", d.text, "agent") for d in other.docs]
+        out.code += [CodeFile(f"run {up}: {c.name}", c.text, c.origin) for c in other.code]
 
 
 def _parse(row: dict, task_id: str, out: RunInputs) -> Transcript | None:

@@ -128,3 +128,43 @@ def test_json_lines_report():
     lines = report.to_json_lines().splitlines()
     assert lines[-1].startswith('{"record": "summary"')
     assert len(lines) == len(report.claims) + 1
+
+
+ROW_LOG = "name,avg,reward\ngnn,0.0035714142,0.31753\nmlp,0.1176605,0.17524\n"
+ROW_DOC = """# Results
+
+| Method | Avg | Reward |
+|---|---|---|
+| gnn | 0.004 | 0.318 |
+| mlp | 0.118 | 0.175 |
+
+Compared to mlp, gnn showed 81.2% higher reward.
+
+The mlp method reached an avg of 0.118 in one run.
+"""
+
+
+def test_imprecise_cell_traced_by_the_line_backing_its_row():
+    report = check([Doc("r.md", ROW_DOC)], [Evidence("t.csv", ROW_LOG, "execution")])
+    cell = next(c for c in report.claims if c.value == "0.004")
+    assert cell.status == "traced" and "row on one line" in cell.rule
+    assert cell.evidence[0].line == 2
+
+
+def test_imprecise_cell_not_traced_from_typed_text():
+    report = check([Doc("r.md", ROW_DOC)], [Evidence("t.csv", ROW_LOG, "agent")])
+    assert {c.status for c in report.claims if c.value in ("0.004", "0.318")} == {"untraced"}
+
+
+def test_relative_difference_derived_from_printed_precision_of_named_rows():
+    report = check([Doc("r.md", ROW_DOC)], [Evidence("t.csv", ROW_LOG, "execution")])
+    rel = next(c for c in report.claims if c.value == "81.2%")
+    # from the table as printed, (0.318 - 0.175) / 0.175 is 81.7%: only the printed output fits
+    assert rel.status == "derived", rel
+    assert rel.derivation == "(0.318 - 0.175) / 0.175 × 100 = 81.1972"
+
+
+def test_sentence_repeating_a_cell_is_traced():
+    report = check([Doc("r.md", ROW_DOC)], [Evidence("t.csv", ROW_LOG, "execution")])
+    said = next(c for c in report.claims if c.line == 10)
+    assert said.status == "traced"

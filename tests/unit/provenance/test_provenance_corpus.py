@@ -17,7 +17,11 @@ pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 
 def _lines(store, run_id: int, name: str) -> list[str] | None:
-    """The lines of evidence `name` as stored: an execution stream or a run file."""
+    """The lines of evidence `name` as stored: an execution stream or a run file (of the run
+    whose experiment a paper run was written on, for names 'run N: ...')."""
+    if name.startswith("run ") and ": " in name:
+        head, name = name.split(": ", 1)
+        run_id = int(head[4:])
     if "#" in name:               # a command output parsed from the stored transcript
         path, order = name.split("#", 1)
         raw, task = store.query("SELECT f.content, r.task_id FROM files f JOIN runs r ON "
