@@ -174,8 +174,8 @@ def compare_stage(store: Store, task_id: str, stage: str, mode: str | None = "st
     if mode:
         where += " AND mode = ?"
         params.append(mode)
-    runs = store.query(f"SELECT id, model, mode FROM runs WHERE {where} ORDER BY model, id",
-                       params)
+    runs = store.query(f"SELECT id, model, mode, source FROM runs WHERE {where} "
+                       "ORDER BY model, id", params)
     heads = _heads(store, [r["id"] for r in runs])
     wanted = {heads[r["id"]][stage]: r for r in runs if stage in heads.get(r["id"], {})}
     if not wanted:
@@ -184,6 +184,10 @@ def compare_stage(store: Store, task_id: str, stage: str, mode: str | None = "st
     versions = {v["id"]: v for v in store.query(
         f"SELECT id, text, author, created_at, stale FROM versions WHERE id IN ({marks})",
         list(wanted))}
+    # An imported run that carries another author's text for this stage (an experiment run
+    # holding the shared idea it was built on) is not that model's entry in the comparison.
+    wanted = {vid: r for vid, r in wanted.items()
+              if r["source"] != "corpus" or versions[vid]["author"] == r["model"]}
     scores = judge_scores(store, list(wanted))
     return [StageOutput(run_id=run["id"], model=run["model"], mode=run["mode"], version_id=vid,
                         text=versions[vid]["text"], author=versions[vid]["author"],

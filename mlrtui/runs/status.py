@@ -97,7 +97,7 @@ def derive(run: V.Run, states: list[V.StageState], requested: list[Stage], *,
     code = by_stage.get("experiment")
     if code is not None and code.state == "failed-code":
         return RunStatus(state="failed", reason="experiment: no successful execution", **out)
-    if run.status in ("running", "cancelled"):
+    if run.status in ("running", "cancelled", "interrupted"):
         return RunStatus(state="interrupted", reason=run.error, **out)
     stale = [s for s in requested if by_stage[s].state == "stale"]
     if stale:

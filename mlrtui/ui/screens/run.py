@@ -165,7 +165,7 @@ current, `enter` opens it in the viewer.
     def _show_head(self) -> None:
         run = self.run
         title = task_title(self.store, run.task_id)
-        st = run_status(self.store, run, live=self.running, states=self.states)
+        st = run_status(self.store, run, live=self.running or None, states=self.states)
         where = run.executor or f"{self.settings.executor.kind} (config)"   # runs.executor
         lines = [(f"[b]Run {run.id}[/b] · {escape(run.task_id)} · "
                   f"{escape(model_label(self.app, run.model_name))} · {run.mode} · experiment by "

@@ -106,7 +106,7 @@ the runs imported from the corpus too. New runs start from a task (Task screen, 
             live = job is not None and job.running
             states = V.stage_states(self.store, run.id)
             status = (f"running {job.stage}" if live else
-                      run_status(self.store, run, live=live, states=states).label)
+                      run_status(self.store, run, live=live or None, states=states).label)
             table.add_row(str(run.id), run.task_id, model_label(self.app, run.model_name),
                           run.mode, run.source,
                           stage_marks(states), status,

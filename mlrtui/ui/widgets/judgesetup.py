@@ -67,7 +67,8 @@ class JudgeSetup(Vertical):
         for st in sorted(self.statuses, key=lambda s: (not s.available, s.name)):
             shown = model_label(self.app, st.name)      # the id its reviews are stored under
             shown = st.name if shown == st.name else f"{shown} ({st.name})"
-            prompt = Text(shown) if st.available else Text(f"{shown} ✗", style="dim")
+            # ✗ first: in the narrow panel a long name is cut at its end, never the mark.
+            prompt = Text(shown) if st.available else Text(f"✗ {shown}", style="dim")
             out.append(Selection(prompt, st.name, st.available and st.name in self.default_judges,
                                  id=st.name, disabled=not st.available))
         return out
