@@ -81,7 +81,9 @@ def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, i
         term.type(str(corpus))
         term.keys("Enter")
         term.wait_for("Import finished", timeout=60)
+        term.wait_for("Close")
         term.keys("Escape")
+        term.wait_for("Import finished", absent=True)
         term.wait_for(TASK)
 
         # 3. Open a task.
@@ -97,9 +99,9 @@ def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, i
         term.keys("Enter")                     # the default model, "loop"
         term.wait_for("mode")
         term.keys("Enter")                     # end-to-end
-        term.wait_for("Run 1", timeout=20)
-        screen = term.wait_for("· done", timeout=120)
-        assert "failed" not in screen.split("\n")[1]
+        term.wait_for("end-to-end", TASK, timeout=20)
+        screen = term.wait_for("· done", "paper done", timeout=120)
+        assert "failed" not in screen and "loop" not in screen   # one model, one name
 
         # 5. Edit the idea: the later stages go stale.
         term.keys("h", "h", "h", "h", "2")
@@ -115,12 +117,13 @@ def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, i
 
         # 7. Judge the task's ideas.
         term.keys("Escape")
-        term.wait_for("Counting Bees")
+        term.wait_for("Counting Bees", "runs")
         term.keys("J")
         term.wait_for("Judge")
         term.keys("r")
         term.wait_for("Judged", timeout=60)
         term.keys("Escape")
+        term.wait_for("Judges (space", absent=True)   # back on the task (then keys, not Alt+)
 
         # 8. Flags, stats and costs from the palette.
         palette(term, "Go to Flags")

@@ -39,10 +39,10 @@ class Terminal:
         return out.stdout
 
     def keys(self, *keys: str) -> None:
-        """Named keys (Enter, Escape, C-p, Tab...) one by one."""
+        """Named keys (Enter, Escape, C-p, Tab...) one by one, as a person types them."""
         for key in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.05)
+            time.sleep(0.25)
 
     def type(self, text: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)

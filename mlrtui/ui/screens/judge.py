@@ -24,6 +24,7 @@ from mlrtui.ui.jobs import Job
 from mlrtui.ui.jobs.judge import JudgeJob, judge_job, start_judge_job
 from mlrtui.ui.modals import ConfirmScreen
 from mlrtui.ui.modals.review import ReviewScreen
+from mlrtui.ui.names import model_label
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.judgesetup import JudgeSetup
 from mlrtui.ui.widgets.keytable import KeyTable
@@ -133,7 +134,7 @@ not be parsed is listed *invalid* with its error: `enter` (or `o`) shows the raw
             item = judged.get(item_key(t.run_id, None, None, ""))
             overall = [s["Overall"] for s in item.judges.values() if "Overall" in s] \
                 if item else []
-            table.add_row(str(t.run_id), short(t.task_id, 26), short(t.target_model, 20),
+            table.add_row(str(t.run_id), short(t.task_id, 26), short(model_label(self.app, t.target_model), 20),
                           str(t.version_id), str(len(item.judges)) if item else "–",
                           fmt(fmean(overall)) if overall else "–", key=str(t.run_id))
         if keep:
@@ -162,7 +163,7 @@ not be parsed is listed *invalid* with its error: `enter` (or `o`) shows the raw
                                   stage=self.rubric.review_stage))
         marked = len(scores.disagreements)
         title.update(
-            f"Run {target.run_id} · {target.task_id} · {target.target_model} · "
+            f"Run {target.run_id} · {target.task_id} · {model_label(self.app, target.target_model)} · "
             f"{self.rubric.review_stage} scores · spread > {threshold:g} marked ▲"
             + (f" ({marked})" if marked else ""))
         self.refresh_bindings()

@@ -185,7 +185,8 @@ current, `enter` opens it in the viewer.
         queued = live.stages[live.stages.index(live.stage) + 1:] if live else []
         out = []
         for s in self.states:
-            chip = ChipState(s.stage, s.state, f"v{s.version_id} · {s.author}"
+            by = model_label(self.app, s.author)
+            chip = ChipState(s.stage, s.state, f"v{s.version_id} · {by}"
                              if s.version_id else "no version")
             if live is not None and live.stage == s.stage:
                 chip.state, chip.detail = "running", live.cluster_line() or "in flight"

@@ -14,9 +14,9 @@ from mlrtui.ui.widgets.facetbar import FacetFilterBar
 class TaskFilterBar(FacetFilterBar):
     DEFAULT_CSS = """
     TaskFilterBar { height: 3; }
-    TaskFilterBar Input { width: 1fr; min-width: 20; }
-    TaskFilterBar Select { width: 18; }
-    TaskFilterBar #filter-category { width: 26; }
+    TaskFilterBar Input { width: 1fr; min-width: 16; }
+    TaskFilterBar Select { width: 13; }
+    TaskFilterBar #filter-category { width: 22; }
     TaskFilterBar #filter-count { width: auto; padding: 1 1 0 1; color: $text-muted; }
     """
     PREFIX = "filter"
