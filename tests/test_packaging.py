@@ -34,7 +34,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Built as users build it: pip's isolated build environment with the declared backend.
     out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
                           "-w", str(base / "dist"), str(src)],
-                         capture_output=True, text=True, check=False, timeout=300)
+                         capture_output=True, text=True, check=False, timeout=300,
+                         env=_clean_env())
     assert out.returncode == 0, out.stderr[-2000:]
     (found,) = (base / "dist").glob("mlrtui-*.whl")
     return found
@@ -51,24 +52,32 @@ def test_wheel_holds_the_data_files_and_no_tests(wheel: Path) -> None:
     assert not [n for n in names if n.startswith("tests/") or "loopback" in n]
 
 
+def _clean_env() -> dict[str, str]:
+    """The environment without anything that would put the source tree on the path (another
+    test's session fixture may have set PYTHONPATH): pip must see only the fresh venv."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("PYTHONPATH", "MLRTUI_DB", "MLRTUI_CONFIG")}
+
+
 def _venv_with(wheel: Path, where: Path) -> Path:
     """A fresh venv with the wheel installed; our dependencies are reused, not downloaded."""
     venv.EnvBuilder(with_pip=False).create(where)
     bindir = where / "bin"
     purelib = subprocess.run([str(bindir / "python"), "-c",
                               "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+                             capture_output=True, text=True, check=True,
+                             env=_clean_env()).stdout.strip()
     (Path(purelib) / "_reuse_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     out = subprocess.run([sys.executable, "-m", "pip", "--python", str(bindir / "python"),
                           "install", "--no-deps", "--no-index", "-q", str(wheel)],
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, check=False, env=_clean_env())
     assert out.returncode == 0, out.stderr[-2000:]
     return bindir
 
 
 def test_installed_wheel_lists_rubrics_and_example_tasks(wheel: Path, tmp_path: Path) -> None:
     bindir = _venv_with(wheel, tmp_path / "venv")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MLRTUI_DB")}
+    env = _clean_env()
     env |= {"MLRTUI_CONFIG_DIR": str(tmp_path / "cfg"), "MLRTUI_DATA_DIR": str(tmp_path / "d"),
             "COLUMNS": "200"}
     run = tmp_path / "elsewhere"
@@ -79,7 +88,8 @@ def test_installed_wheel_lists_rubrics_and_example_tasks(wheel: Path, tmp_path: 
                               cwd=run, env=env, check=False, timeout=120)
 
     where = subprocess.run([str(bindir / "python"), "-c", "import mlrtui; print(mlrtui.__file__)"],
-                           capture_output=True, text=True, cwd=run, env=env, check=True)
+                           capture_output=True, text=True, cwd=run, env=env, check=False)
+    assert where.returncode == 0, where.stderr[-2000:]
     assert where.stdout.strip().startswith(str(tmp_path / "venv")), where.stdout
     rubrics = mlrtui("judge", "--rubrics")
     assert rubrics.returncode == 0, rubrics.stderr
