@@ -55,10 +55,6 @@ class RunCheck:
         return bool(f.contradicted or high or (f.claims and (f.figure or 0) < 0.5))
 
 
-def _runs_table(store: Store) -> set[str]:
-    return {r["name"] for r in store.query("SELECT name FROM pragma_table_info('runs')")}
-
-
 def select_runs(store: Store, run_ids: list[int] | None = None,
                 task_globs: list[str] | None = None, all_runs: bool = False) -> list[int]:
     """Runs to check: given ids, runs of matching tasks that have an experiment or paper, or
@@ -141,10 +137,10 @@ def check_run(store: Store, run_id: int) -> RunCheck:
     figs = R.save(store, run_id, report, inp.versions, evidence_source=source,
                   problems=inp.problems, elapsed_s=time.perf_counter() - started)
     flags = replace_flags(store, run_id, SOURCE, _flags(run_id, report, inp.versions))
-    cols = _runs_table(store)
     run = store.query("SELECT * FROM runs WHERE id = ?", [run_id])[0]
     label = f"{run['task_id']} / {run.get('agent') or run['model']}"
-    return RunCheck(run_id, run["task_id"], label, run["source"] if "source" in cols else None,
+    # For an imported run: its folder relative to the corpus root (as `mlrtui runs` shows it).
+    return RunCheck(run_id, run["task_id"], label, run.get("source_path"),
                     figs, report, flags, judge_verdicts(store, run_id),
                     human_labels(store, run_id))
 
