@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ from rich.console import Console
 
 from mlrtui import paths
 from mlrtui.commands import Context, Fatal, check_models
-from mlrtui.commands.options import TASK_GLOB_HELP, command_parser
+from mlrtui.commands.options import TASK_GLOB_HELP, command_parser, emit_lines
 from mlrtui.commands.tables import Col, print_table
 from mlrtui.judge.rubrics import (
     JUDGE_STAGES,
@@ -119,10 +118,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 def _print_report(report: JudgeReport, *, as_json: bool) -> None:
     summary = report.summary
     if as_json:
-        for o in summary.outcomes:
-            print(json.dumps({"batch": report.batch_id, "run": o.run_id, "task": o.task_id,
-                              "judge": o.judge, "status": o.status, "reviews": o.review_ids,
-                              "overall": o.overall, "flags": o.flags, "error": o.error}))
+        emit_lines({"batch": report.batch_id, "run": o.run_id, "task": o.task_id,
+                    "judge": o.judge, "status": o.status, "reviews": o.review_ids,
+                    "overall": o.overall, "flags": o.flags, "error": o.error}
+                   for o in summary.outcomes)
         return
     counts = ", ".join(f"{s} {summary.count(s)}" for s in
                        ("ok", "repaired", "invalid", "failed", "skipped") if summary.count(s))

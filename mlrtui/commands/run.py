@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import signal
 import sys
 
 from mlrtui.commands import Context, check_models
-from mlrtui.commands.options import TASK_GLOB_HELP, command_parser
+from mlrtui.commands.options import TASK_GLOB_HELP, command_parser, emit_lines
 from mlrtui.experiment.executors import KINDS
 from mlrtui.kernel.sanitize import terminal_safe as safe
 from mlrtui.kernel.vocab import STAGES
@@ -152,11 +151,10 @@ async def _run(service: StageService, req: StageRequest) -> StageReport:
 def _print_report(report: StageReport, *, as_json: bool) -> None:
     summary = report.summary
     if as_json:
-        for o in summary.outcomes:
-            print(json.dumps({"batch": report.batch_id, "run": o.run_id, "task": o.task_id,
-                              "model": o.model, "stage": o.stage, "status": o.status,
-                              "version": o.version_id, "cost_usd": round(o.cost_usd, 6),
-                              "error": o.error}))
+        emit_lines({"batch": report.batch_id, "run": o.run_id, "task": o.task_id,
+                    "model": o.model, "stage": o.stage, "status": o.status,
+                    "version": o.version_id, "cost_usd": round(o.cost_usd, 6),
+                    "error": o.error} for o in summary.outcomes)
         return
     print(f"batch {report.batch_id}: {summary.line()}")
     extra = f" (+{report.unpriced} unpriced calls)" if report.unpriced else ""
