@@ -16,6 +16,7 @@ from mlrtui.provenance.words import tokens
 _ANON = frozenset(["ours", "proposed", "method", "baseline", "approach", "model", "agent"])
 
 MAX_POOL = 24
+MAX_DOC_POOL = 80          # a relative change stated away from its table: the document's numbers
 
 
 def _value(c: Claim, r: ClaimResult) -> float:
@@ -74,14 +75,43 @@ def _candidates(pool: list[tuple[str, float, bool]]):
         yield f"mean({names})", sum(v for _, v in column) / len(column)
 
 
+def _doc_pool(i: int, claims: list[Claim], results: list[ClaimResult]
+              ) -> list[tuple[str, float, bool]]:
+    """Every traced number of the claim's document (deduplicated, bounded)."""
+    me = claims[i]
+    out: list[tuple[str, float, bool]] = []
+    seen: set[float] = set()
+    for j, (c, r) in enumerate(zip(claims, results)):
+        if j == i or r.status != "traced" or c.doc != me.doc or information(c.num) == "low":
+            continue
+        value = _value(c, r)
+        if value not in seen:
+            seen.add(value)
+            out.append((c.num.raw.strip(), value, False))
+    return out[:MAX_DOC_POOL]
+
+
+def _relative(pool: list[tuple[str, float, bool]]):
+    for (ra, a, _), (rb, b, _) in permutations(pool, 2):
+        if b:
+            yield f"({ra} - {rb}) / {rb}", (a - b) / abs(b)
+
+
 def derive(i: int, claims: list[Claim], results: list[ClaimResult],
            around: str = "") -> str | None:
     """A formula over traced numbers that gives claim i at its printed precision, or None.
-    `around` is the claim's line with the few lines above it (where rows are often named)."""
+    `around` is the claim's line with the few lines above it (where rows are often named).
+    A percentage not derived from its neighbours may be a relative change of any two traced
+    numbers of the document; the same chance test guards that wider search."""
+    found = _derive(i, claims, results, _candidates(_pool(i, claims, results, around)))
+    if found is None and claims[i].num.percent:
+        found = _derive(i, claims, results, _relative(_doc_pool(i, claims, results)))
+    return found
+
+
+def _derive(i: int, claims: list[Claim], results: list[ClaimResult], candidates
+            ) -> str | None:
     claim = claims[i]
-    pool = _pool(i, claims, results, around)
-    if len(pool) < 2:
-        return None
     num = claim.num
     forms = [(num.value, num.ulp, "")]
     if num.percent:
@@ -90,7 +120,9 @@ def derive(i: int, claims: list[Claim], results: list[ClaimResult],
         forms.append((num.value * 100, num.ulp * 100, " / 100"))
     if information(num) == "low":
         return None
-    cands = list(_candidates(pool))
+    cands = list(candidates)
+    if not cands:
+        return None
     for target, ulp, suffix in forms:
         crowd = sum(1 for _, v in cands if abs(abs(v) - abs(target)) <= 25 * ulp)
         # a formula that rounds to the target is a tighter match than one within a unit (inputs

@@ -168,3 +168,26 @@ def test_sentence_repeating_a_cell_is_traced():
     report = check([Doc("r.md", ROW_DOC)], [Evidence("t.csv", ROW_LOG, "execution")])
     said = next(c for c in report.claims if c.line == 10)
     assert said.status == "traced"
+
+
+FAR_LOG = "final accuracy baseline: 0.7320\nfinal accuracy ours: 0.9150\n"
+FAR_PAPER = """# Results
+
+| Method | Accuracy |
+|---|---|
+| Baseline | 0.7320 |
+| Ours | 0.9150 |
+""" + "\nSome discussion of the setup follows here.\n" * 20 + """
+## Discussion
+
+Overall the relative improvement is 25.0% on this benchmark.
+Overall the relative improvement is 41.7% on the harder split.
+"""
+
+
+def test_relative_change_stated_far_from_its_table_is_derived_and_a_stray_one_is_not():
+    report = check([Doc("paper.md", FAR_PAPER)], [Evidence("run.log", FAR_LOG, "execution")])
+    claims = _claims(report)
+    assert claims["25.0%"].status == "derived"            # (0.9150 - 0.7320) / 0.7320
+    assert "0.9150" in claims["25.0%"].derivation
+    assert claims["41.7%"].status == "untraced"           # no two traced numbers give it
