@@ -82,9 +82,12 @@ def _doc_pool(i: int, claims: list[Claim], results: list[ClaimResult]
     out: list[tuple[str, float, bool]] = []
     seen: set[float] = set()
     for j, (c, r) in enumerate(zip(claims, results)):
-        if j == i or r.status != "traced" or c.doc != me.doc or information(c.num) == "low":
+        if j == i or r.status != "traced" or c.doc != me.doc:
             continue
         value = _value(c, r)
+        shown = c.num.value / 100 if c.num.percent else c.num.value
+        if information(c.num) == "low" and value == shown:
+            continue            # a bare 0.5 or 10 makes formulas land anywhere
         if value not in seen:
             seen.add(value)
             out.append((c.num.raw.strip(), value, False))
