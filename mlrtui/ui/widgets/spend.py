@@ -48,7 +48,7 @@ class BudgetBars(Static):
         self.update(out)
 
 
-def usd_axis(values: list[float], ticks: int = 4) -> tuple[float, list[float], list[str]]:
+def usd_axis(values: list[float], ticks: int = 1) -> tuple[float, list[float], list[str]]:
     """The y axis of a USD plot: from $0 up (never negative dollars, also when nothing is
     priced and every bar is 0), with dollar labels."""
     top = max([v for v in values if v > 0], default=0.0)
