@@ -110,6 +110,7 @@ def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, i
         term.keys("C-s")
         term.wait_for("stale", timeout=20)
         term.keys("Escape")
+        term.wait_for("unsaved", absent=True)     # saved, and out of the editor
 
         # 6. Re-run everything that is stale, with one key.
         term.keys("a")

@@ -42,7 +42,8 @@ class Terminal:
         """Named keys (Enter, Escape, C-p, Tab...) one by one, as a person types them."""
         for key in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.25)
+            # A key sent within the terminal's escape delay after ESC reads as Alt+key.
+            time.sleep(0.8 if key == "Escape" else 0.25)
 
     def type(self, text: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
