@@ -95,9 +95,9 @@ def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, i
 
         # 4. A new end-to-end run on the configured model: every stage starts at once.
         term.keys("n")
-        term.wait_for("model")
+        term.wait_for(": model")
         term.keys("Enter")                     # the default model, "loop"
-        term.wait_for("mode")
+        term.wait_for("with loop: mode")        # not "mode" alone: "model" contains it
         term.keys("Enter")                     # end-to-end
         term.wait_for("end-to-end", TASK, timeout=20)
         screen = term.wait_for("· done", "paper done", timeout=120)
