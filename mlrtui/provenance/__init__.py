@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from mlrtui.provenance.aggregates import Aggregates, mean_of
 from mlrtui.provenance.audit import audit_code, audit_results
 from mlrtui.provenance.citations import check_citations
 from mlrtui.provenance.claims import Claim, extract_claims
-from mlrtui.provenance.derive import derive
+from mlrtui.provenance.derive import Derivation, derive, follow
 from mlrtui.provenance.evidence import EvidenceIndex, json_evidence
 from mlrtui.provenance.model import ClaimResult, CodeFile, Doc, Evidence, Finding, Hit, Report
+from mlrtui.provenance.numbers import fmt
 from mlrtui.provenance.restate import restated, trace_rows
 from mlrtui.provenance.verdict import claim_tokens, contradiction, judge
 
@@ -39,7 +41,8 @@ def check(docs: Sequence[Doc], evidence: Sequence[Evidence], code: Sequence[Code
                                      if o.name != d.name]) for d in docs}
     results = [judge(c, execution, weak, [agent, others[c.doc]]) for c in claims]
     lines = {d.name: d.text.splitlines() for d in docs}
-    _second_pass(claims, results, execution, lines)
+    means = Aggregates([e for e in evidence if e.origin == "execution"])
+    _second_pass(claims, results, execution, lines, means)
     audit = audit_code(code) + audit_results(docs, ev, artifacts, code)
     return Report(results, audit, check_citations(list(docs), run_date))
 
@@ -56,10 +59,12 @@ def _repeated(i: int, claims: list[Claim], results: list[ClaimResult]) -> ClaimR
 
 
 def _second_pass(claims: list[Claim], results: list[ClaimResult],
-                 execution: EvidenceIndex, lines: dict[str, list[str]]) -> None:
-    """Derivations from traced numbers, then contradictions for what is still untraced."""
-    words = None
+                 execution: EvidenceIndex, lines: dict[str, list[str]],
+                 means: Aggregates) -> None:
+    """Restatements and derivations from traced numbers, numbers computed like a derived
+    neighbour of their sentence, then contradictions for what is still untraced."""
     trace_rows(claims, results, execution)
+    derived: dict[int, Derivation] = {}
     for i, res in enumerate(results):
         if res.status != "untraced":
             continue
@@ -70,13 +75,51 @@ def _second_pass(claims: list[Claim], results: list[ClaimResult],
             continue
         text = lines.get(claims[i].doc, [])
         around = "\n".join(text[max(0, claims[i].line - 4):claims[i].line])
-        formula = derive(i, claims, results, around)
-        if formula:
-            res.status, res.rule, res.derivation = "derived", "derived", formula
+        found = derive(i, claims, results, around)
+        if found:
+            derived[i] = found
+            res.status, res.rule, res.derivation = "derived", "derived", found.formula
             continue
-        if claims[i].row and claims[i].column and len(execution):
+        mean = mean_of(claims[i].num, means)
+        if mean is not None:
+            agg, rule = mean
+            res.status, res.rule = "derived", f"mean of a column, {rule}"
+            res.derivation = (f"mean of {agg.column} over {agg.rows} rows of {agg.name} "
+                              f"= {fmt(agg.value)}")
+            res.evidence = [Hit(agg.name, agg.line, agg.snippet, "execution", res.rule)]
+    blocks = {name: _blocks(text) for name, text in lines.items()}
+
+    def scope(c: Claim) -> tuple[str, int]:
+        """A table row's line, or a sentence's paragraph or list (lines up to a blank one)."""
+        block = blocks.get(c.doc, [])
+        return (c.doc, c.line if c.row or c.line > len(block) else -block[c.line - 1])
+
+    by_line: dict[tuple[str, int], list[Derivation]] = {}
+    for i, found in derived.items():
+        by_line.setdefault(scope(claims[i]), []).append(found)
+    words = None
+    for i, res in enumerate(results):
+        if res.status != "untraced":
+            continue
+        for sibling in by_line.get(scope(claims[i]), []):
+            found = follow(i, claims, results, sibling)
+            if found:
+                res.status, res.rule = "derived", "derived like its sentence"
+                res.derivation = found.formula
+                break
+        if res.status == "untraced" and claims[i].row and claims[i].column and len(execution):
             if words is None:
                 words = execution.by_word()
             hit = contradiction(claims[i], execution, words)
             if hit:
                 res.status, res.contradicting = "contradicted", hit
+
+
+def _blocks(lines: list[str]) -> list[int]:
+    """Per line, the number of the block of non-blank lines it belongs to."""
+    out, block = [], 0
+    for text in lines:
+        if not text.strip():
+            block += 1
+        out.append(block)
+    return out

@@ -7,6 +7,7 @@ part, at most MAX_POOL of them, and the formula is given so a reader can check i
 from __future__ import annotations
 
 from itertools import permutations
+from typing import NamedTuple
 
 from mlrtui.provenance.claims import Claim
 from mlrtui.provenance.model import ClaimResult
@@ -19,15 +20,24 @@ MAX_POOL = 24
 MAX_DOC_POOL = 80          # a relative change stated away from its table: the document's numbers
 
 
+class Operand(NamedTuple):
+    raw: str          # as the document prints it
+    value: float      # at the precision code printed it, when known
+    same_col: bool    # same table column as the claim being derived
+    j: int            # index of the claim it comes from
+
+
 def _value(c: Claim, r: ClaimResult) -> float:
-    """The traced number at the precision code printed it (a write-up's rounding is not the
-    computation's), else as the document prints it."""
-    hit = r.evidence[0] if r.evidence else None
-    if hit is not None and hit.value and "percent" not in hit.rule:
+    """The traced number at the most precise value code printed for it (a write-up's rounding
+    is not the computation's), else as the document prints it."""
+    best, digits = (c.num.value / 100 if c.num.percent else c.num.value), -1
+    for hit in r.evidence:
+        if not hit.value or "percent" in hit.rule:
+            continue
         num = parse_number(hit.value)
-        if num is not None and abs(num.value - c.num.value) <= c.num.ulp:
-            return num.value
-    return c.num.value / 100 if c.num.percent else c.num.value
+        if num is not None and abs(num.value - c.num.value) <= c.num.ulp and num.sig > digits:
+            best, digits = num.value, num.sig
+    return best
 
 
 def _names(c: Claim, me: Claim, around: str) -> bool:
@@ -40,11 +50,11 @@ def _names(c: Claim, me: Claim, around: str) -> bool:
 
 
 def _pool(i: int, claims: list[Claim], results: list[ClaimResult],
-          around: str = "") -> list[tuple[str, float, bool]]:
+          around: str = "") -> list[Operand]:
     """Traced numbers of the same table row or column, of the same or adjacent line, or table
     cells whose row and column the sentence names."""
     me = claims[i]
-    out: list[tuple[str, float, bool]] = []
+    out: list[Operand] = []
     seen: set[float] = set()
     for j, (c, r) in enumerate(zip(claims, results)):
         if j == i or r.status != "traced" or c.doc != me.doc:
@@ -59,27 +69,37 @@ def _pool(i: int, claims: list[Claim], results: list[ClaimResult],
             if value in seen:
                 continue
             seen.add(value)
-            out.append((c.num.raw.strip(), value, bool(me.column) and c.column == me.column))
+            out.append(Operand(c.num.raw.strip(), value,
+                               bool(me.column) and c.column == me.column, j))
     return out[:MAX_POOL]
 
 
-def _candidates(pool: list[tuple[str, float, bool]]):
-    for (ra, a, _), (rb, b, _) in permutations(pool, 2):
-        yield f"{ra} - {rb}", a - b
-        if b:
-            yield f"({ra} - {rb}) / {rb}", (a - b) / abs(b)
-            yield f"{ra} / {rb}", a / b
-    column = [(r, v) for r, v, same in pool if same]
+def _pairs(a: Operand, b: Operand, signed: bool = False):
+    """(formula, value, operand claims, kind) of the two-number formulas; `signed` adds the
+    relative change over a negative base as written (its sign flipped)."""
+    ops = (a.j, b.j)
+    yield f"{a.raw} - {b.raw}", a.value - b.value, ops, "difference"
+    if b.value:
+        rel = f"({a.raw} - {b.raw}) / {b.raw}"
+        yield rel, (a.value - b.value) / abs(b.value), ops, "relative"
+        if signed and b.value < 0:
+            yield rel, (a.value - b.value) / b.value, ops, "relative"
+        yield f"{a.raw} / {b.raw}", a.value / b.value, ops, "ratio"
+
+
+def _candidates(pool: list[Operand]):
+    for a, b in permutations(pool, 2):
+        yield from _pairs(a, b)
+    column = [o for o in pool if o.same_col]
     if len(column) >= 2:
-        names = ", ".join(r for r, _ in column)
-        yield f"mean({names})", sum(v for _, v in column) / len(column)
+        names = ", ".join(o.raw for o in column)
+        yield f"mean({names})", sum(o.value for o in column) / len(column), (), "mean"
 
 
-def _doc_pool(i: int, claims: list[Claim], results: list[ClaimResult]
-              ) -> list[tuple[str, float, bool]]:
+def _doc_pool(i: int, claims: list[Claim], results: list[ClaimResult]) -> list[Operand]:
     """Every traced number of the claim's document (deduplicated, bounded)."""
     me = claims[i]
-    out: list[tuple[str, float, bool]] = []
+    out: list[Operand] = []
     seen: set[float] = set()
     for j, (c, r) in enumerate(zip(claims, results)):
         if j == i or r.status != "traced" or c.doc != me.doc:
@@ -90,52 +110,96 @@ def _doc_pool(i: int, claims: list[Claim], results: list[ClaimResult]
             continue            # a bare 0.5 or 10 makes formulas land anywhere
         if value not in seen:
             seen.add(value)
-            out.append((c.num.raw.strip(), value, False))
+            out.append(Operand(c.num.raw.strip(), value, False, j))
     return out[:MAX_DOC_POOL]
 
 
-def _relative(pool: list[tuple[str, float, bool]]):
-    for (ra, a, _), (rb, b, _) in permutations(pool, 2):
-        if b:
-            yield f"({ra} - {rb}) / {rb}", (a - b) / abs(b)
+def _relative(pool: list[Operand]):
+    for a, b in permutations(pool, 2):
+        if b.value:
+            yield (f"({a.raw} - {b.raw}) / {b.raw}", (a.value - b.value) / abs(b.value),
+                   (a.j, b.j), "relative")
+
+
+class Derivation(NamedTuple):
+    formula: str
+    operands: tuple[int, ...]    # indices of the claims it computes from
+    kind: str                    # difference | relative | ratio | mean
 
 
 def derive(i: int, claims: list[Claim], results: list[ClaimResult],
-           around: str = "") -> str | None:
+           around: str = "") -> Derivation | None:
     """A formula over traced numbers that gives claim i at its printed precision, or None.
     `around` is the claim's line with the few lines above it (where rows are often named).
     A percentage not derived from its neighbours may be a relative change of any two traced
     numbers of the document; the same chance test guards that wider search."""
-    found = _derive(i, claims, results, _candidates(_pool(i, claims, results, around)))
+    if information(claims[i].num) == "low":
+        return None
+    found = _derive(claims, claims[i], _candidates(_pool(i, claims, results, around)))
     if found is None and claims[i].num.percent:
-        found = _derive(i, claims, results, _relative(_doc_pool(i, claims, results)))
+        found = _derive(claims, claims[i], _relative(_doc_pool(i, claims, results)))
     return found
 
 
-def _derive(i: int, claims: list[Claim], results: list[ClaimResult], candidates
-            ) -> str | None:
-    claim = claims[i]
+def follow(i: int, claims: list[Claim], results: list[ClaimResult],
+           sibling: Derivation) -> Derivation | None:
+    """Claim i computed like a derived number of its own sentence: the same two table rows
+    compared the same way (difference, relative change or ratio), in any column, with a
+    printed minus sign honoured. So few formulas are tried that even a one-digit number ("-0.5%") is a
+    fair match."""
+    if len(sibling.operands) != 2:
+        return None
+    row_a, row_b = (claims[j].row for j in sibling.operands)
+    if not row_a or not row_b or row_a == row_b:
+        return None
+    me = claims[i]
+    cells: dict[str, dict[str, Operand]] = {row_a: {}, row_b: {}}
+    for j, (c, r) in enumerate(zip(claims, results)):
+        if r.status == "traced" and c.doc == me.doc and c.row in cells and c.column:
+            cells[c.row].setdefault(c.column, Operand(c.num.raw.strip(), _value(c, r), True, j))
+    cands = [cand for col, a in cells[row_a].items() if col in cells[row_b]
+             for cand in _pairs(a, cells[row_b][col], signed=True) if cand[3] == sibling.kind]
+    return _derive(claims, me, cands, crowd_test=False)
+
+
+def _derive(claims: list[Claim], claim: Claim, candidates, crowd_test: bool = True
+            ) -> Derivation | None:
     num = claim.num
     forms = [(num.value, num.ulp, "")]
     if num.percent:
         forms.append((num.value / 100, num.ulp / 100, " × 100"))
     elif abs(num.value) <= 1 and not num.integer:
         forms.append((num.value * 100, num.ulp * 100, " / 100"))
-    if information(num) == "low":
-        return None
     cands = list(candidates)
     if not cands:
         return None
+    if not crowd_test:       # few formulas, tried as printed: sign and units must agree
+        forms = forms[1:] if num.percent else forms[:1]
     for target, ulp, suffix in forms:
-        crowd = sum(1 for _, v in cands if abs(abs(v) - abs(target)) <= 25 * ulp)
+        crowd = sum(1 for c in cands if abs(abs(c[1]) - abs(target)) <= 25 * ulp)
         # a formula that rounds to the target is a tighter match than one within a unit (inputs
         # printed rounded): the chance that some formula lands there is crowd / 50 or crowd / 25
         for tol, share in ((0.5, 50), (1.0, 25)):
-            close = [(f, v) for f, v in cands
-                     if v and abs(abs(v) - abs(target)) <= tol * ulp * (1 + 1e-6)]
-            if not close or crowd / share >= 0.2:
+            # following a sibling, a printed minus must match; "0.5% lower" may drop it
+            signed = not crowd_test and num.value < 0
+            close = [c for c in cands
+                     if c[1] and _near(c[1], target, tol * ulp * (1 + 1e-6), signed)]
+            if not close or (crowd_test and crowd / share >= 0.2):
                 continue  # so many formulas land near the target that a hit proves nothing
-            formula, value = close[0]
+            # a comparison within one table column first, then the closest
+            close.sort(key=lambda c: (not _one_column(claims, c[2]),
+                                      abs(abs(c[1]) - abs(target))))
+            formula, value, ops, kind = close[0]
             scale = 100 if suffix == " × 100" else 1
-            return f"{formula}{suffix if scale == 100 else ''} = {fmt(value * scale)}"
+            return Derivation(f"{formula}{suffix if scale == 100 else ''} = {fmt(value * scale)}",
+                              ops, kind)
     return None
+
+
+def _near(value: float, target: float, tol: float, signed: bool) -> bool:
+    return abs(value - target) <= tol if signed else abs(abs(value) - abs(target)) <= tol
+
+
+def _one_column(claims: list[Claim], ops: tuple[int, ...]) -> bool:
+    cols = {claims[j].column for j in ops}
+    return len(ops) == 2 and len(cols) == 1 and "" not in cols

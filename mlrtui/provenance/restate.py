@@ -27,36 +27,60 @@ def _row_cells(claims: list[Claim]) -> dict[tuple[str, str, int], list[int]]:
     return rows
 
 
-def _line_match(claim: Claim, text: str) -> str | None:
-    """The rule by which a number on this evidence line backs the cell (no percent games)."""
+def _line_match(claim: Claim, text: str) -> tuple[str, str] | None:
+    """The rule by which a number on this evidence line backs the cell (no percent games),
+    with that number as the line prints it."""
     for num in find_numbers(normalise(text[:4000])):
         rule = match_rule(claim.num, num)
         if rule in _CELL_RULES:
-            return rule
+            return rule, num.raw.strip()
     return None
 
 
 def trace_rows(claims: list[Claim], results: list[ClaimResult], execution: EvidenceIndex) -> None:
-    """Untraced table cells backed by the executed line that backs their row (see module doc)."""
-    for members in _row_cells(claims).values():
-        open_ = [i for i in members if results[i].status == "untraced"]
-        if not open_:
-            continue
+    """Untraced table cells backed by the executed line that backs their row (see module doc),
+    or by the line next to the one that backs the row just above or below (a table printed by
+    code row by row), when every open cell of the row is on that line."""
+    backing: dict[tuple[str, str, int], set[tuple[str, int]]] = {}
+    for key, members in _row_cells(claims).items():
         lines = {(h.name, h.line) for i in members if results[i].status == "traced"
                  and not results[i].weak for h in results[i].evidence[:1]
                  if h.origin == "execution"}
-        found = _shared_lines(claims, open_, execution)
-        for i in open_:
-            for name, line in sorted(lines | found.get(i, set())):
-                text = execution.text_of(name, line)
-                rule = _line_match(claims[i], text) if text is not None else None
-                if rule:
-                    res = results[i]
-                    res.status, res.rule = "traced", f"{rule}, row on one line"
-                    res.evidence = [execution.hit_at(name, line, claims[i].num.raw.strip(),
-                                                     res.rule)]
-                    res.decoys = []
-                    break
+        open_ = [i for i in members if results[i].status == "untraced"]
+        if open_:
+            found = _shared_lines(claims, open_, execution)
+            for i in open_:
+                if _trace_on(claims[i], results[i], execution, lines | found.get(i, set())):
+                    lines.add((results[i].evidence[0].name, results[i].evidence[0].line))
+        backing[key] = lines
+    for key, members in _row_cells(claims).items():
+        open_ = [i for i in members if results[i].status == "untraced"]
+        if len(members) < 2 or len(open_) != len(members):
+            continue
+        doc, group, line = key
+        near = {(name, at + step) for k in ((doc, group, line - 1), (doc, group, line + 1))
+                for name, at in backing.get(k, ()) for step in (-1, 1)}
+        for name, at in sorted(near):
+            text = execution.text_of(name, at)
+            if text is not None and all(_line_match(claims[i], text) for i in open_):
+                for i in open_:
+                    _trace_on(claims[i], results[i], execution, {(name, at)},
+                              "next to its neighbour row's line")
+                backing[key] = {(name, at)}
+                break
+
+
+def _trace_on(claim: Claim, res: ClaimResult, execution: EvidenceIndex,
+              lines: set[tuple[str, int]], how: str = "row on one line") -> bool:
+    for name, line in sorted(lines):
+        text = execution.text_of(name, line)
+        match = _line_match(claim, text) if text is not None else None
+        if match:
+            res.status, res.rule = "traced", f"{match[0]}, {how}"
+            res.evidence = [execution.hit_at(name, line, match[1], res.rule)]
+            res.decoys = []
+            return True
+    return False
 
 
 def _shared_lines(claims: list[Claim], open_: list[int],

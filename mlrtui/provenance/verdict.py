@@ -59,7 +59,12 @@ def find_matches(index: EvidenceIndex, claim: Claim, labels: set[str],
             order = index.texts[entry.source].execution_order or 0
             found.append((overlap + own, -_rank(rule) * 1000 + order, entry, rule))
     found.sort(key=lambda f: (f[0], f[1]), reverse=True)
-    return [(o, e, r) for o, _, e, r in found[:limit]]
+    best = [(o, e, r) for o, _, e, r in found[:limit]]
+    # the most precise printing too: what a write-up's derived numbers were computed from
+    precise = max(found, key=lambda f: f[2].num.sig, default=None)
+    if precise is not None and all(e.num.sig < precise[2].num.sig for _, e, _ in best):
+        best.append((precise[0], precise[2], precise[3]))
+    return best
 
 
 def _accept(info: str, rule: str, overlap: int, chance: float) -> bool:

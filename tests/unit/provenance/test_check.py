@@ -191,3 +191,90 @@ def test_relative_change_stated_far_from_its_table_is_derived_and_a_stray_one_is
     assert claims["25.0%"].status == "derived"            # (0.9150 - 0.7320) / 0.7320
     assert "0.9150" in claims["25.0%"].derivation
     assert claims["41.7%"].status == "untraced"           # no two traced numbers give it
+
+
+# Three rows, two columns, printed by code one row per line with full precision.
+CMP_LOG = """reward,trust
+0.07316919,0.20537500
+0.11766052,0.20637500
+0.07798869,0.20212499
+"""
+CMP_DOC = """# Results
+
+| Agent | Reward | Trust |
+|---|---|---|
+| Dynamic | 0.073 | 0.205 |
+| Static | 0.118 | 0.206 |
+| Direct | 0.078 | 0.202 |
+
+Compared to Static, Dynamic showed -37.8% higher reward and -0.5% higher trust.
+Compared to Static, Dynamic showed -37.8% higher reward and -0.9% higher trust.
+"""
+
+
+def test_one_digit_change_computed_like_its_sentence_neighbour_is_derived():
+    report = check([Doc("r.md", CMP_DOC)], [Evidence("out.csv", CMP_LOG, "execution")])
+    line9 = {c.value: c for c in report.claims if c.line == 9}
+    assert line9["-37.8%"].status == "derived"
+    # alone, "-0.5%" is too imprecise to derive; beside a derived relative change of the same
+    # two rows it is the same comparison in another column: (0.205375 - 0.206375) / 0.206375
+    assert line9["-0.5%"].status == "derived", line9["-0.5%"]
+    assert line9["-0.5%"].rule == "derived like its sentence"
+    assert "0.205 - 0.206" in line9["-0.5%"].derivation
+    # the same sentence with a number no column comparison gives stays untraced
+    line10 = {c.value: c for c in report.claims if c.line == 10}
+    assert line10["-0.9%"].status == "untraced"
+
+
+NEXT_LOG = "0.4546747 3.5938558\n0.0016686 0.0001834\n0.0007676 0.0001192\n0.0009999 0.0004444\n"
+NEXT_DOC = """| Epoch | Loss A | Loss B |
+|---|---|---|
+| 0 | 0.4547 | 3.5939 |
+| 10 | 0.0017 | 0.0002 |
+| 19 | 0.0008 | 0.0001 |
+| 29 | 0.0003 | 0.0006 |
+"""
+
+
+def test_imprecise_row_traced_on_the_line_after_its_neighbour_rows_line():
+    report = check([Doc("r.md", NEXT_DOC)], [Evidence("loss.txt", NEXT_LOG, "execution")])
+    by_line = {(c.line, c.value): c for c in report.claims}
+    cell = by_line[(5, "0.0008")]
+    assert cell.status == "traced" and "neighbour row" in cell.rule
+    assert cell.evidence[0].line == 3 and cell.evidence[0].value == "0.0007676"
+    assert by_line[(5, "0.0001")].status == "traced"
+    # the next line of output does not hold this row's numbers: untraced
+    assert by_line[(6, "0.0003")].status == "untraced"
+    # the same table typed by the agent traces nothing
+    typed = check([Doc("r.md", NEXT_DOC)], [Evidence("loss.txt", NEXT_LOG, "agent")])
+    assert {c.status for c in typed.claims} == {"untraced"}
+
+
+SEEDS_CSV = """seed,test_acc,test_f1
+0,0.9473684210,0.9583333333
+1,0.9561403508,0.9659863945
+2,0.9824561403,0.9863013698
+"""
+SEEDS_JSON = ('[{"seed": 0, "acc": 0.9473684210}, {"seed": 1, "acc": 0.9561403508},'
+              ' {"seed": 2, "acc": 0.9824561403}]')
+SEEDS_DOC = """# Results
+
+Averaged over seeds, test accuracy is 0.9620 and test F1 is 0.9702.
+Averaged over seeds, test accuracy is 0.9650 on the held-out split.
+"""
+
+
+def test_average_over_printed_rows_is_derived_from_the_column_mean():
+    report = check([Doc("r.md", SEEDS_DOC)], [Evidence("exec:3", SEEDS_CSV, "execution")])
+    claims = _claims(report, "r.md")
+    assert claims["0.9620"].status == "derived"
+    assert claims["0.9620"].derivation.startswith("mean of test_acc over 3 rows of exec:3")
+    assert claims["0.9620"].evidence[0].line == 1
+    assert claims["0.9702"].status == "derived"
+    assert claims["0.9650"].status == "untraced"             # no column has that mean
+    from_json = check([Doc("r.md", SEEDS_DOC)],
+                      [Evidence("results.json", SEEDS_JSON, "execution")])
+    assert _claims(from_json, "r.md")["0.9620"].status == "derived"
+    # a table the agent typed is no evidence, not even for a mean
+    typed = check([Doc("r.md", SEEDS_DOC)], [Evidence("exec:3", SEEDS_CSV, "agent")])
+    assert _claims(typed, "r.md")["0.9620"].status == "untraced"
