@@ -57,7 +57,7 @@ def claim_lines(rc: P.RunCheck) -> list[dict]:
     for c in rc.report.claims:
         out.append({"run": rc.run_id, "run_source": rc.run_source, "file": c.doc,
                     "line": c.line, "text": c.text, "value": c.value, "status": c.status,
-                    "rule": c.rule, "weak": c.weak,
+                    "rule": c.rule, "weak": c.weak, "derivation": c.derivation,
                     "evidence": [{"file": h.name, "line": h.line, "snippet": h.snippet,
                                   "origin": h.origin} for h in c.evidence],
                     "contradicting": None if c.contradicting is None else {

@@ -6,6 +6,7 @@ claims are traced, derived, contradicted or untraced, plus code-audit and citati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -16,7 +17,7 @@ from mlrtui.provenance.claims import Claim, extract_claims
 from mlrtui.provenance.derive import Derivation, derive, follow
 from mlrtui.provenance.evidence import EvidenceIndex, json_evidence
 from mlrtui.provenance.model import ClaimResult, CodeFile, Doc, Evidence, Finding, Hit, Report
-from mlrtui.provenance.numbers import fmt
+from mlrtui.provenance.numbers import fmt, information
 from mlrtui.provenance.restate import restated, trace_rows
 from mlrtui.provenance.verdict import claim_tokens, contradiction, judge
 
@@ -47,13 +48,21 @@ def check(docs: Sequence[Doc], evidence: Sequence[Evidence], code: Sequence[Code
     return Report(results, audit, check_citations(list(docs), run_date))
 
 
-def _repeated(i: int, claims: list[Claim], results: list[ClaimResult]) -> ClaimResult | None:
-    """A sentence repeating a traced number of the same document under the same label."""
+def _repeated(i: int, claims: list[Claim], results: list[ClaimResult],
+              status: str = "traced") -> ClaimResult | None:
+    """A sentence repeating a traced (or derived) number of the same document under the same
+    label."""
     me = claims[i]
     mine = claim_tokens(me)
+    derived = status == "derived"
+    if derived and (information(me.num) == "low"
+                    or len(re.sub(r"\D", "", f"{abs(me.num.value):g}").strip("0")) <= 1):
+        return None       # "0.10" restating a "0.10" elsewhere is no sign of one computation
     for c, r in zip(claims, results):
-        if (r.status == "traced" and c.doc == me.doc and c.num.raw.strip() == me.num.raw.strip()
-                and mine & claim_tokens(c)):
+        if (r.status == status and c.doc == me.doc and c.num.raw.strip() == me.num.raw.strip()
+                and not r.rule.startswith("same as")
+                # a computed percentage ("3.6%") restated in the abstract needs no label
+                and (mine & claim_tokens(c) or (derived and me.num.percent))):
             return r
     return None
 
@@ -80,7 +89,7 @@ def _second_pass(claims: list[Claim], results: list[ClaimResult],
             derived[i] = found
             res.status, res.rule, res.derivation = "derived", "derived", found.formula
             continue
-        mean = mean_of(claims[i].num, means)
+        mean = mean_of(claims[i].num, claim_tokens(claims[i]), means)
         if mean is not None:
             agg, rule = mean
             res.status, res.rule = "derived", f"mean of a column, {rule}"
@@ -100,6 +109,11 @@ def _second_pass(claims: list[Claim], results: list[ClaimResult],
     words = None
     for i, res in enumerate(results):
         if res.status != "untraced":
+            continue
+        same = _repeated(i, claims, results, "derived")
+        if same is not None:
+            res.status, res.rule = "derived", f"same as line {same.line}"
+            res.derivation = same.derivation
             continue
         for sibling in by_line.get(scope(claims[i]), []):
             found = follow(i, claims, results, sibling)

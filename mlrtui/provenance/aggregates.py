@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from mlrtui.provenance.model import Evidence
 from mlrtui.provenance.numbers import Num, information, targets
+from mlrtui.provenance.words import tokens
 
 MAX_TEXT = 2_000_000      # characters of one evidence text that are read for tables
 MAX_DEPTH = 6
@@ -132,16 +133,17 @@ def _walk(node: object, path: str, name: str, out: list[Aggregate], depth: int) 
             _walk(item, f"{path}[]", name, out, depth + 1)
 
 
-def mean_of(num: Num, aggregates: Aggregates) -> tuple[Aggregate, str] | None:
-    """A column mean the number rounds from (or its percent/fraction twin), unless so many
-    means lie near it that a hit proves nothing; with the rule that matched."""
-    if information(num) == "low":
+def mean_of(num: Num, labels: set[str], aggregates: Aggregates) -> tuple[Aggregate, str] | None:
+    """A column mean the number rounds from (or its percent/fraction twin) whose column name
+    shares a label word with the claim, unless so many means lie near it that a hit proves
+    nothing; with the rule that matched."""
+    if information(num) == "low" or not labels:
         return None
     for value, ulp, rule in targets(num):
         crowd = len(aggregates.near(value, 25 * ulp))
         # rounds to the number, or within one unit of it (a mean of already rounded values)
         for tol, share in ((0.5, 50), (1.0, 25)):
-            close = aggregates.near(value, tol * ulp)
+            close = [a for a in aggregates.near(value, tol * ulp) if labels & tokens(a.column)]
             if close and crowd / share < 0.2:
                 best = min(close, key=lambda a: abs(a.value - value))
                 return best, (rule or "rounded") + ("" if tol == 0.5 else ", within a unit")

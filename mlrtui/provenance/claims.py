@@ -59,11 +59,11 @@ def _mask(text: str) -> str:
 
 
 def _words_before(text: str, pos: int, n: int) -> list[str]:
-    return re.findall(r"[a-z][a-z\-]*", text[max(0, pos - 60):pos].lower())[-n:]
+    return re.findall(r"[a-z][a-z0-9\-]*", text[max(0, pos - 60):pos].lower())[-n:]
 
 
 def _words_after(text: str, pos: int, n: int) -> list[str]:
-    return re.findall(r"[a-z][a-z\-]*", text[pos:pos + 40].lower())[:n]
+    return re.findall(r"[a-z][a-z0-9\-]*", text[pos:pos + 40].lower())[:n]
 
 
 def _is_year(num: Num) -> bool:

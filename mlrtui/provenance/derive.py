@@ -35,7 +35,8 @@ def _value(c: Claim, r: ClaimResult) -> float:
         if not hit.value or "percent" in hit.rule:
             continue
         num = parse_number(hit.value)
-        if num is not None and abs(num.value - c.num.value) <= c.num.ulp and num.sig > digits:
+        if (num is not None and abs(num.value - c.num.value) <= c.num.ulp / 2 * (1 + 1e-6)
+                and num.sig > digits):
             best, digits = num.value, num.sig
     return best
 
@@ -184,8 +185,13 @@ def _derive(claims: list[Claim], claim: Claim, candidates, crowd_test: bool = Tr
             signed = not crowd_test and num.value < 0
             close = [c for c in cands
                      if c[1] and _near(c[1], target, tol * ulp * (1 + 1e-6), signed)]
-            if not close or (crowd_test and crowd / share >= 0.2):
+            # a sentence's percentage is most likely computed from the sentence's own numbers:
+            # a formula over those alone may stand in a somewhat more crowded neighbourhood
+            own = [c for c in close if c[2] and all(claims[j].line == claim.line for j in c[2])]
+            limit = 0.35 if own else 0.2
+            if not close or (crowd_test and crowd / share >= limit):
                 continue  # so many formulas land near the target that a hit proves nothing
+            close = own or close
             # a comparison within one table column first, then the closest
             close.sort(key=lambda c: (not _one_column(claims, c[2]),
                                       abs(abs(c[1]) - abs(target))))

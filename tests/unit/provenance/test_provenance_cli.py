@@ -53,6 +53,9 @@ def test_json_lines_one_per_claim(tmp_path):
     contra = next(r for r in rows if r["status"] == "contradicted")
     assert (contra["file"], contra["line"], contra["value"]) == ("results/results.md", 6,
                                                                  "0.905")
+    derived = [r for r in rows if r["status"] == "derived"]
+    assert derived and all(" = " in r["derivation"] for r in derived)   # the formula shown
+    assert all(r["derivation"] is None for r in rows if r["status"] != "derived")
     traced = next(r for r in rows if r["value"] == "0.774")
     assert traced["evidence"][0] == {"file": "exec:1", "line": 2, "origin": "execution",
                                      "snippet": "baseline accuracy=0.8120 f1=0.7740"}
