@@ -181,7 +181,9 @@ def _inline(doc: Doc, i: int, raw: str, line: str, heading: str) -> list[Claim]:
                 continue  # a setting, or a bound/target ("ECE < 2%") rather than a result
             if n.integer and not n.percent and information(n) == "low":
                 continue
-            window = set(_words_before(masked, n.start, 8) + _words_after(masked, n.end, 4))
+            window = {part for word in _words_before(masked, n.start, 8)
+                      + _words_after(masked, n.end, 4)
+                      for part in (word, *word.split("-"))}      # "f1-score": f1, score
             metric = sorted(window & METRIC_WORDS)
             if not metric and not n.percent:
                 continue
