@@ -44,7 +44,8 @@ def audit_code(code: Sequence[CodeFile]) -> list[Finding]:
         dict_hits: list[tuple[int, str]] = []
         for n, line in enumerate(cf.text.splitlines(), start=1):
             m = _ASSIGN.match(line)
-            if m and not _NOT_RESULT.search(m.group(1)):
+            # "best_f1 = 0.0" starts a running best or total: not a typed-in result
+            if m and not _NOT_RESULT.search(m.group(1)) and abs(float(m.group(2))) not in (0, 1):
                 out.append(_f("hard-coded metric", cf.name, n, line, "medium", "faked_results",
                               f"{m.group(1)} is set to the literal {m.group(2)}"))
             for m in _DICT.finditer(line):
@@ -64,6 +65,29 @@ def audit_code(code: Sequence[CodeFile]) -> list[Finding]:
                 out.append(_f("simulation word", cf.name, n, line, "medium", "faked_results",
                               f"'{w.group(1)}' in code"))
         out += _dict_clusters(cf.name, dict_hits)
+    return merge_findings(out)
+
+
+_SEVERITY = {"low": 0, "medium": 1, "high": 2}
+
+
+def merge_findings(findings: list[Finding]) -> list[Finding]:
+    """One finding per kind and file: the first line as its place, the worst severity, and
+    the other lines named in the detail (a file saying "simulated" 30 times is one finding)."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.kind, f.file), []).append(f)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            out.append(first)
+            continue
+        worst = max(group, key=lambda f: _SEVERITY[f.severity]).severity
+        lines = [str(f.line) for f in group[1:9]] + (["…"] if len(group) > 9 else [])
+        detail = f"{first.detail}; {len(group) - 1} more line(s): {', '.join(lines)}"
+        out.append(Finding(first.kind, first.file, first.line, first.snippet, worst,
+                           first.hallucination, detail))
     return out
 
 
@@ -106,4 +130,4 @@ def audit_results(docs: Sequence[Doc], evidence: Sequence[Evidence],
         sev, detail = ("low", "its name is not in any code (maybe built by a format string)") \
             if writes_figures else ("medium", "no code of the run saves figures")
         out.append(_f("figure without code", name, 0, name, sev, "faked_results", detail))
-    return out
+    return merge_findings(out)

@@ -278,3 +278,14 @@ def test_average_over_printed_rows_is_derived_from_the_column_mean():
     # a table the agent typed is no evidence, not even for a mean
     typed = check([Doc("r.md", SEEDS_DOC)], [Evidence("exec:3", SEEDS_CSV, "agent")])
     assert _claims(typed, "r.md")["0.9620"].status == "untraced"
+
+
+def test_a_word_repeated_over_a_file_is_one_finding_and_running_bests_are_not_results():
+    text = "best_acc = 0.0\ntotal_loss = 0.0\n" + "".join(
+        f"# simulated step {i}\nx{i} = {i}\n" for i in range(5)) + "final_accuracy = 0.93\n"
+    report = check([], [], [CodeFile("sim.py", text)])
+    words = [f for f in report.audit if f.kind == "simulation word"]
+    assert len(words) == 1 and words[0].line == 3
+    assert "4 more line(s): 5, 7, 9, 11" in words[0].detail
+    hard = [f for f in report.audit if f.kind == "hard-coded metric"]
+    assert [(f.line, f.snippet) for f in hard] == [(13, "final_accuracy = 0.93")]
