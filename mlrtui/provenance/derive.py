@@ -42,12 +42,13 @@ def _value(c: Claim, r: ClaimResult) -> float:
 
 
 def _names(c: Claim, me: Claim, around: str) -> bool:
-    """Does sentence i (with the lines just above it) name this table cell's row and column?"""
+    """Does sentence i (with the lines just above it) name a word of this table cell's row and
+    its column?"""
     row = tokens(c.row) - _ANON
     col = tokens(c.column)
     near = tokens(" ".join(me.context[:1]) + " " + me.text[max(0, me.num.start - 60):
                                                          me.num.end + 40])
-    return bool(row) and row <= tokens(around) and bool(col & near)
+    return bool(row & tokens(around)) and bool(col & near)
 
 
 def _pool(i: int, claims: list[Claim], results: list[ClaimResult],
@@ -116,10 +117,14 @@ def _doc_pool(i: int, claims: list[Claim], results: list[ClaimResult]) -> list[O
 
 
 def _relative(pool: list[Operand]):
+    """Relative changes of any two numbers, and differences of two fractions (a gain in
+    percentage points: 0.7852 - 0.6036 reported as 18.17%)."""
     for a, b in permutations(pool, 2):
         if b.value:
             yield (f"({a.raw} - {b.raw}) / {b.raw}", (a.value - b.value) / abs(b.value),
                    (a.j, b.j), "relative")
+        if abs(a.value) <= 1 and abs(b.value) <= 1 and "%" not in a.raw + b.raw:
+            yield f"{a.raw} - {b.raw}", a.value - b.value, (a.j, b.j), "difference"
 
 
 class Derivation(NamedTuple):
@@ -133,7 +138,8 @@ def derive(i: int, claims: list[Claim], results: list[ClaimResult],
     """A formula over traced numbers that gives claim i at its printed precision, or None.
     `around` is the claim's line with the few lines above it (where rows are often named).
     A percentage not derived from its neighbours may be a relative change of any two traced
-    numbers of the document; the same chance test guards that wider search."""
+    numbers of the document, or a difference of two fractions; the same chance test guards
+    that wider search."""
     if information(claims[i].num) == "low":
         return None
     found = _derive(claims, claims[i], _candidates(_pool(i, claims, results, around)))
@@ -192,11 +198,13 @@ def _derive(claims: list[Claim], claim: Claim, candidates, crowd_test: bool = Tr
             if not close or (crowd_test and crowd / share >= limit):
                 continue  # so many formulas land near the target that a hit proves nothing
             close = own or close
-            # a comparison within one table column first, then the closest
-            close.sort(key=lambda c: (not _one_column(claims, c[2]),
+            # a comparison within one table column first, with the printed sign, the closest
+            close.sort(key=lambda c: (not _one_column(claims, c[2]), (c[1] < 0) != (target < 0),
                                       abs(abs(c[1]) - abs(target))))
             formula, value, ops, kind = close[0]
             scale = 100 if suffix == " × 100" else 1
+            if scale == 100 and kind == "difference":
+                formula = f"({formula})"
             return Derivation(f"{formula}{suffix if scale == 100 else ''} = {fmt(value * scale)}",
                               ops, kind)
     return None

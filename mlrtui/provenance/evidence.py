@@ -86,12 +86,12 @@ class EvidenceIndex:
             words |= tokens(lines[entry.line - 2][:300])
             if self.texts[entry.source].name.endswith((".csv", ".tsv")):
                 words |= tokens(lines[0][:300])  # the header names the columns
-        key = self._json_key(entry)
+        key = self.json_key(entry)
         if key:
             words |= tokens(key)
         return words
 
-    def _json_key(self, entry: Entry) -> str:
+    def json_key(self, entry: Entry) -> str:
         """For JSON evidence, the nearest key before the number ('"test_acc": 0.93')."""
         line = self._lines[entry.source][entry.line - 1]
         before = line[max(0, entry.num.start - 200):entry.num.start]

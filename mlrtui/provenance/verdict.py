@@ -23,10 +23,11 @@ def claim_tokens(claim: Claim) -> set[str]:
 
 
 def _chance(index: EvidenceIndex, claim: Claim) -> float:
-    """Expected number of evidence numbers that would match the claim by accident."""
+    """Expected number of evidence numbers that would match the claim by accident: distinct
+    values near it (one value printed in five places is one chance, not five)."""
     total = 0.0
     for value, ulp, _ in targets(claim.num):
-        total += len(index.near(value, 25 * ulp, cap=5000)) / 50.0
+        total += len({e.num.value for e in index.near(value, 25 * ulp, cap=5000)}) / 50.0
     return total
 
 
@@ -54,6 +55,9 @@ def find_matches(index: EvidenceIndex, claim: Claim, labels: set[str],
             overlap = len(labels & index.labels(entry)) if labels else 0
             if not _accept(info, rule, overlap, chance):
                 continue
+            if (rule != "exact" and claim.row and claim.column and chance >= 0.01
+                    and _foreign_key(index, entry, labels)):
+                continue    # a table cell rounded from a JSON key naming something else
             # prefer the line that itself names the claim's labels, then the closer rule
             own = len(labels & tokens(index.line_text(entry)[:300])) if labels else 0
             order = index.texts[entry.source].execution_order or 0
@@ -67,9 +71,17 @@ def find_matches(index: EvidenceIndex, claim: Claim, labels: set[str],
     return best
 
 
+def _foreign_key(index: EvidenceIndex, entry: Entry, labels: set[str]) -> bool:
+    """The number sits under a JSON key that shares no word with the claim's labels (e.g. a
+    table's "Adaptation Gain" against a profile's "detail_orientation")."""
+    key = index.json_key(entry)
+    words = tokens(key)
+    return bool(words) and not (words & labels)
+
+
 def _accept(info: str, rule: str, overlap: int, chance: float) -> bool:
-    if info == "high":
-        return chance < 0.1 or overlap >= 1
+    if info == "high":      # truncation is the rarer way to shorten: a tighter chance test
+        return chance < (0.02 if "truncated" in rule else 0.1) or overlap >= 1
     if info == "medium":
         return (overlap >= 1 and chance < 3) or (overlap >= 2) or (
             chance < 0.02 and "truncated" not in rule)

@@ -13,7 +13,7 @@ STOP = frozenset(["the", "a", "an", "of", "in", "on", "at", "to", "for", "and", 
 
 SYNONYMS = {"acc": "accuracy", "err": "error", "f1-score": "f1", "f1score": "f1", "auroc": "auc",
             "ppl": "perplexity", "avg": "average", "mean": "average", "std": "deviation",
-            "stdev": "deviation", "sd": "deviation", "pct": "percent", "impr": "improvement"}
+            "stdev": "deviation", "sd": "deviation", "pct": "percent", "impr": "improvement", "em": "exact"}
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9@+\-]*")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")

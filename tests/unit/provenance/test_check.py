@@ -289,3 +289,48 @@ def test_a_word_repeated_over_a_file_is_one_finding_and_running_bests_are_not_re
     assert "4 more line(s): 5, 7, 9, 11" in words[0].detail
     hard = [f for f in report.audit if f.kind == "hard-coded metric"]
     assert [(f.line, f.snippet) for f in hard] == [(13, "final_accuracy = 0.93")]
+
+
+PROFILES = "[\n" + ",\n".join(
+    f'  {{"detail_orientation": 0.{2591 + 37 * i:04d}07, "speed": 0.{3100 + 53 * i:04d}11}}'
+    for i in range(40)) + "\n]\n"
+GAIN_DOC = """| Metric | Value |
+|---|---|
+| Adaptation Gain | 0.2591 |
+"""
+
+
+def test_a_table_cell_is_not_traced_to_a_json_key_naming_something_else():
+    # 0.259107 rounds to the cell, but it is a profile's detail_orientation among 80 numbers
+    report = check([Doc("r.md", GAIN_DOC)], [Evidence("profiles.json", PROFILES, "execution")])
+    assert _claims(report, "r.md")["0.2591"].status == "untraced"
+    named = PROFILES.replace('"detail_orientation"', '"adaptation_gain"')
+    report = check([Doc("r.md", GAIN_DOC)], [Evidence("gains.json", named, "execution")])
+    assert _claims(report, "r.md")["0.2591"].status == "traced"
+
+
+REPEATS = "\n".join(["baseline cf 0.785"] * 3 + [f"other {0.7801 + 0.0003 * i:.4f}"
+                                                    for i in range(2)]) + "\n"
+
+
+def test_one_value_printed_many_times_is_one_chance_of_a_false_match():
+    doc = "# Results\n\nThe counterfactual performance is 78.50% overall.\n"
+    report = check([Doc("r.md", doc)], [Evidence("log", REPEATS, "execution")])
+    assert _claims(report, "r.md")["78.50%"].status == "traced"
+
+
+PP_LOG = "model,worst_group_accuracy\nStandard ERM,0.6035880987\nAIFS,0.7852388861\n"
+PP_DOC = """| Model | Worst-Group Accuracy |
+|---|---|
+| Standard ERM | 0.6036 |
+| AIFS | 0.7852 |
+""" + "\nFiller line about the setup.\n" * 20 + """
+AIFS raises worst-group accuracy by +18.17% over ERM.
+"""
+
+
+def test_a_gain_in_points_over_a_named_row_is_derived():
+    report = check([Doc("r.md", PP_DOC)], [Evidence("out.csv", PP_LOG, "execution")])
+    gain = _claims(report, "r.md")["18.17%"]
+    assert gain.status == "derived", gain
+    assert gain.derivation.startswith("(0.7852 - 0.6036) × 100")   # the printed sign: a gain
