@@ -70,12 +70,28 @@ def _is_year(num: Num) -> bool:
     return num.integer and not num.percent and 1900 <= num.value <= 2100 and len(num.raw) == 4
 
 
+_SPLIT = frozenset(["train", "training", "validation", "val", "dev", "test", "testing",
+                    "held-out", "holdout"])
+_SETTING_BEFORE = frozenset(["target", "split", "divided", "noise", "weight", "threshold",
+                             "budget"])
+
+
 def _is_setting(text: str, num: Num) -> bool:
-    """'10 epochs', 'learning rate of 0.001', 'batch size = 32', 'seed 42': configuration."""
-    after = _words_after(text, num.end, 2)
+    """'10 epochs', 'learning rate of 0.001', 'batch size = 32', 'seed 42', '80% for training',
+    'a target of 20%', 'noise standard deviation: 0.1', 'with 1.0 being the best': configuration."""
+    after = _words_after(text, num.end, 3)
     before = _words_before(text, num.start, 4)
     if after and after[0] in CONFIG_WORDS:
         return True
+    split = [w for w in after if w not in ("for", "each", "of", "the")]
+    if num.percent and split[:1] and split[0] in _SPLIT and not (
+            split[1:2] and split[1] in _METRIC_ONLY):
+        return True                      # a data split: "80% train", not "99.6% test accuracy"
+    labelled = re.search(r"[:(=]\s*$", text[max(0, num.start - 3):num.start])
+    if any(w in _SETTING_BEFORE for w in (before[-4:] if labelled else before[-2:])):
+        return True                      # "a target of 20%", "noise standard deviation: 0.1"
+    if after[:1] == ["being"]:
+        return True                      # "with 1.0 being the best": a scale's end
     near = before[-3:]
     if any(w in CONFIG_WORDS for w in near) and not any(w in _METRIC_ONLY for w in near):
         return True
