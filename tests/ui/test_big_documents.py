@@ -130,6 +130,10 @@ async def test_big_version_viewer_answers_escape_while_rendering(big_app, big_db
         assert isinstance(viewer, ViewerScreen)
         assert time.perf_counter() - start < OPEN_S
         log = viewer.query_one("#viewer-rendered", MarkdownLog)
+        for _ in range(500):                 # its first render starts once its width is known
+            if log._width is not None:
+                break
+            await pilot.pause(0.01)
         assert log.rendering, "a 200 KB render belongs in a thread worker"
         assert "showing 200 KB of 50 MB" in log.notice
         await pilot.press("r")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input, OptionList, Select, Static
 from ui.conftest import SIZE
 
@@ -153,3 +154,22 @@ async def test_keys_can_be_remapped_by_binding_id(store, seeded):
         assert isinstance(app.focused, Input)
         await pilot.press(*"robot")
         assert keys(app.screen.query_one(KeyTable)) == ["zeta2025_kitchen_robots"]
+
+
+async def test_enter_at_once_in_a_new_choice_picks_its_current_value(app):
+    """A person who presses Enter as a picker opens gets the highlighted (current) value,
+    whether or not the list has taken focus yet."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for settle in (False, True):
+            chosen: list = []
+            app.push_screen(ChoiceScreen("pick: model", [("a", "a"), ("b", "b"), ("c", "c")],
+                                         current="b"), chosen.append)
+            if settle:
+                await pilot.pause()
+                await pilot.press("enter")
+            else:                          # the key queued behind the dialog's own mounting
+                app.post_message(events.Key("enter", "\r"))
+            await pilot.pause()
+            assert chosen == ["b"], settle
+            assert not isinstance(app.screen, ChoiceScreen)

@@ -21,6 +21,9 @@ class ChoiceScreen(Modal[Any]):
                 tooltip="Close without choosing"),
         Binding("j", "move(1)", "Down", show=False, id="choice.down", tooltip="Next option"),
         Binding("k", "move(-1)", "Up", show=False, id="choice.up", tooltip="Previous option"),
+        # Enter typed before the list has focus (the dialog just opened) still chooses
+        Binding("enter", "choose", "Choose", show=False, id="choice.choose",
+                tooltip="Choose the highlighted option"),
     ]
 
     def __init__(self, title: str, options: list[tuple[str, Any]], current: Any = None) -> None:
@@ -33,14 +36,22 @@ class ChoiceScreen(Modal[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*(Option(label, id=str(i)) for i, label in enumerate(self.labels)),
-                             id="choices")
+            options = OptionList(*(Option(label, id=str(i))
+                                   for i, label in enumerate(self.labels)), id="choices")
+            # highlighted before it is shown: a key pressed at once picks the current value
+            if self.current in self.values:
+                options.highlighted = self.values.index(self.current)
+            yield options
 
     def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        if self.current in self.values:
-            options.highlighted = self.values.index(self.current)
-        options.focus()
+        self.query_one(OptionList).focus()
+
+    def action_choose(self) -> None:
+        options = self.query(OptionList)
+        if options:
+            options.first().action_select()
+        else:                                   # not composed yet: once it is
+            self.call_after_refresh(self.action_choose)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.close(self.values[event.option_index])
