@@ -105,10 +105,10 @@ def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, i
 
         # 5. Edit the idea: the later stages go stale.
         term.keys("h", "h", "h", "h", "2")
-        term.wait_for("Edit")
+        term.wait_for("idea: editing")           # not "Edit": the tab bar always shows it
         term.type("Edited by hand. ")
         term.keys("C-s")
-        term.wait_for("stale", timeout=20)
+        term.wait_for("Stale:", timeout=20)       # not "stale": "Nothing is stale." has it
         term.keys("Escape")
         term.wait_for("unsaved", absent=True)     # saved, and out of the editor
 
@@ -120,7 +120,7 @@ def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, i
         term.keys("Escape")
         term.wait_for("Counting Bees", "runs")
         term.keys("J")
-        term.wait_for("Judge")
+        term.wait_for("Judges (space")           # the dialog, not a footer key "Judge"
         term.keys("r")
         term.wait_for("Judged", timeout=60)
         term.keys("Escape")
