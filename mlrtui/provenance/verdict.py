@@ -7,11 +7,13 @@ by shared label words (metric, row or column names) on the evidence line.
 
 from __future__ import annotations
 
+import re
+
 from mlrtui.provenance.claims import Claim
 from mlrtui.provenance.evidence import Entry, EvidenceIndex
 from mlrtui.provenance.model import ClaimResult, Hit
 from mlrtui.provenance.numbers import information, match_rule, targets
-from mlrtui.provenance.words import tokens
+from mlrtui.provenance.words import METRIC_WORDS, tokens
 
 GENERIC = frozenset(["performance", "achieves", "achieved", "achieve", "higher", "lower", "better", "worse", "relative", "absolute", "average", "improvement", "improves", "improved", "gain", "gains", "outperforms", "outperform", "reaches", "yields", "obtains", "attains", "overall", "score", "scores", "percent", "points", "pp", "increase", "decrease", "reduction", "rate"])
 _RULE_RANK = {"exact": 0, "scientific": 1, "rounded": 2, "percent↔fraction": 2, "truncated": 4}
@@ -52,8 +54,10 @@ def find_matches(index: EvidenceIndex, claim: Claim, labels: set[str],
             rule = match_rule(claim.num, entry.num)
             if rule is None:
                 continue
-            overlap = len(labels & index.labels(entry)) if labels else 0
-            if not _accept(info, rule, overlap, chance):
+            words = index.labels(entry)
+            overlap = len(labels & words) if labels else 0
+            named = len(_sentence_names(claim) & words) if info == "medium" else 0
+            if not _accept(info, rule, overlap, chance, named):
                 continue
             if (rule != "exact" and claim.row and claim.column and chance >= 0.01
                     and _foreign_key(index, entry, labels)):
@@ -79,11 +83,21 @@ def _foreign_key(index: EvidenceIndex, entry: Entry, labels: set[str]) -> bool:
     return bool(words) and not (words & labels)
 
 
-def _accept(info: str, rule: str, overlap: int, chance: float) -> bool:
+def _sentence_names(claim: Claim) -> set[str]:
+    """Words of the claim's own sentence before the number (the models, datasets and settings
+    it names: "BERT ... in the Regulator context ... a score of 0.62"), for inline claims."""
+    if claim.row:
+        return set()
+    before = claim.text[max(0, claim.num.start - 160):claim.num.start]
+    before = re.split(r"(?<=[.!?;])\s+", before)[-1]
+    return tokens(before) - GENERIC - METRIC_WORDS
+
+
+def _accept(info: str, rule: str, overlap: int, chance: float, named: int = 0) -> bool:
     if info == "high":      # truncation is the rarer way to shorten: a tighter chance test
         return chance < (0.02 if "truncated" in rule else 0.1) or overlap >= 1
-    if info == "medium":
-        return (overlap >= 1 and chance < 3) or (overlap >= 2) or (
+    if info == "medium":    # two names of the sentence on the evidence line are labels too
+        return (overlap >= 1 and chance < 3) or (overlap >= 2) or (named >= 2 and chance < 3) or (
             chance < 0.02 and "truncated" not in rule)
     return rule == "exact" and (overlap >= 2 or (overlap >= 1 and chance < 0.5))
 

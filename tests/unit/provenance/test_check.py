@@ -353,3 +353,16 @@ Across seeds the method achieves 99.6% ± 0.1% test accuracy and a worst-group a
 def test_splits_targets_weights_and_scale_ends_are_settings_not_claims():
     values = {c.value for c in check([Doc("r.md", SETTINGS_DOC)], []).claims}
     assert values == {"99.6%", "0.1%", "87.5%"}     # the spread over seeds is reported too
+
+
+CONTEXTS = '{\n "regulator": {\n  "BERT": 0.6243225245,\n  "DistilBERT": 0.5514\n },\n' \
+           ' "startup": {\n  "BERT": 0.4101,\n  "DistilBERT": 0.5770034101\n }\n}\n'
+
+
+def test_a_two_digit_number_is_traced_when_its_sentence_names_the_evidence_line():
+    named = "In the regulator context, BERT emerged as the winner with a score of 0.62.\n"
+    bare = "The best model emerged as the winner with a score of 0.62.\n"
+    ev = [Evidence("results.json", CONTEXTS, "execution")]
+    hit = _claims(check([Doc("r.md", named)], ev), "r.md")["0.62"]
+    assert hit.status == "traced" and hit.evidence[0].line == 3
+    assert _claims(check([Doc("r.md", bare)], ev), "r.md")["0.62"].status == "untraced"
