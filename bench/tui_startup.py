@@ -37,8 +37,11 @@ PASSED = ("PYTHONPATH", "MLRTUI_CONFIG_DIR", "MLRTUI_DATA_DIR", "MLRTUI_CONFIG")
 
 
 def tmux_env(env: dict[str, str]) -> list[str]:
-    """`-e NAME=value` for each variable the started command must see."""
-    return [arg for name in PASSED if name in env for arg in ("-e", f"{name}={env[name]}")]
+    """`-e NAME=value` for each variable the started command must see, and `-c` the tree on
+    PYTHONPATH: `python -m mlrtui.cli` imports mlrtui from its working directory first, so a
+    session started elsewhere (in this checkout, for --compare) would run that code instead."""
+    args = [arg for name in PASSED if name in env for arg in ("-e", f"{name}={env[name]}")]
+    return args + (["-c", env["PYTHONPATH"]] if "PYTHONPATH" in env else [])
 
 
 def capture(session: str) -> str:
