@@ -155,7 +155,7 @@ def main() -> int:
                 print(f"run {i + 1} {label}: " + ", ".join(f"{k} {v:.3f} s"
                                                             for k, v in run.items()))
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", anchor], capture_output=True, check=False)
+        subprocess.run([*tui_startup.TMUX, "kill-session", "-t", anchor], capture_output=True, check=False)
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; medians:")
     worst = 0.0
     base, big = figures["1x"], figures[f"{args.factor}x"]

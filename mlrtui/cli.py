@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         _notice(str(exc))
         return exc.code
     devnull_before = _stdout_is_devnull()
-    ctx = Context(db_override=args.db, notice=_notice)
+    ctx = Context(db_override=args.db, notice=_notice,
+                  console=getattr(args, "handler", None) is None)
     session = CommandLog(ctx, args.command or "tui", argv)
     try:
         handler = getattr(args, "handler", None)

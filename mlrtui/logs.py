@@ -119,10 +119,9 @@ def _context_secrets(ctx: Any) -> SecretSource:
     """Secrets named by the command's settings; the usual variables if the config is broken."""
     def secrets() -> list[str]:
         from mlrtui.kernel.errors import Fatal
-        from mlrtui.kernel.secrets import known_secrets
 
         try:
-            return known_secrets(ctx.settings)
+            return ctx.secrets()
         except Fatal:
             return env_secrets()
     return secrets

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 
 from rich.console import Console
 
@@ -44,7 +45,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     rows = list_tasks(ctx.store, TaskFilter(venue=args.venue, year=args.year,
                                             category=args.category, search=args.search))
     if args.json:
-        emit_lines(r.model_dump(exclude={"body"}) for r in rows)
+        emit_lines({k: v for k, v in asdict(r).items() if k != "body"} for r in rows)
         return 0
     columns = [Col("id", min_width=18), Col("venue", no_wrap=True, optional=True),
                Col("year", numeric=True, optional=True),

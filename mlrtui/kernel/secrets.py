@@ -9,6 +9,7 @@ loaded are registered here, plus the usual ones and any `*_API_KEY` variable.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,8 +23,14 @@ _registered: set[str] = set(USUAL)
 
 def known_secrets(settings: Settings) -> list[str]:
     """Values of every key variable the config names (and the usual ones), longest first."""
-    names = {cfg.api_key_env for cfg in settings.all_models().values() if cfg.api_key_env}
-    names |= USUAL
+    return key_values(cfg.api_key_env for cfg in settings.all_models().values()
+                      if cfg.api_key_env)
+
+
+def key_values(names: Iterable[str]) -> list[str]:
+    """Values of these key variables and the usual ones, longest first; registers the names
+    (for `active_secrets`)."""
+    names = set(names) | USUAL
     _registered.update(names)
     values = {os.environ.get(n, "") for n in names}
     return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)

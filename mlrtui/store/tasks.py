@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import fnmatch
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import BaseModel
 
 from mlrtui.kernel.progress import NullProgress, ProgressSink
 from mlrtui.kernel.tasks import CATEGORIES, Task, TaskFileError, parse_task_file
 from mlrtui.store.db import Store, now
 
 
-class TaskRow(BaseModel):
+# Plain dataclasses, not pydantic models: the Tasks screen is the console's first screen, and
+# importing pydantic (~0.1 s) before its first paint is most of what makes the start slow.
+@dataclass
+class TaskRow:
     id: str
     venue: str
     year: int
     slug: str
     title: str
-    body: str = ""
     category: str                  # effective: the override when set, else the classifier's
     category_auto: str
-    category_terms: list[tuple[str, float]] = []
-    category_override: str | None = None
     source: str
+    body: str = ""
+    category_terms: list[tuple[str, float]] = field(default_factory=list)
+    category_override: str | None = None
     path: str | None = None
     runs: int = 0
     best_score: float | None = None
 
 
-class TaskFilter(BaseModel):
+@dataclass(frozen=True)
+class TaskFilter:
     venue: str | None = None
     year: int | None = None
     category: str | None = None

@@ -7,24 +7,27 @@ Its "Go to" palette entry and its keys in the palette and in f1 help come for fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from mlrtui import paths
-from mlrtui.config import Settings
+from mlrtui.kernel.errors import Fatal
+from mlrtui.services.session import DeferredSettings
 from mlrtui.store import Store
-from mlrtui.ui import commands
+from mlrtui.ui import AFTER_FIRST_FRAME_S, after_first_frame, commands
 from mlrtui.ui.jobs import JobRegistry
 from mlrtui.ui.screens.base import LazyMode
 from mlrtui.ui.screens.tasks import TasksScreen
 
 if TYPE_CHECKING:
+    from mlrtui.config import Settings
     from mlrtui.services.session import Context
     from mlrtui.ui.jobs.importing import ImportJob
 
@@ -70,22 +73,55 @@ class MlrtuiApp(App[int]):
     data_version: reactive[int] = reactive(0)
     """Bumped whenever the store changed under the screens (import, override): they reload."""
 
-    def __init__(self, settings: Settings, store: Store, *, corpus_path: str | None = None
-                 ) -> None:
+    def __init__(self, settings: Settings | DeferredSettings, store: Store, *,
+                 corpus_path: str | None = None) -> None:
         super().__init__()
-        self.settings = settings
+        self._settings = settings
         self.store = store
         self.corpus_path = default_corpus_path() if corpus_path is None else corpus_path
         self.jobs = JobRegistry(self)
+        # (node, callback) waiting for the first frame (`ui.after_first_frame`); None after it
+        self._after_start: list[tuple[MessagePump, Callable[[], object]]] | None = []
+
+    @property
+    def settings(self) -> Settings:
+        """The whole settings; deferred ones (see `services.session`) are loaded on first use."""
+        if isinstance(self._settings, DeferredSettings):
+            self._settings = self._settings.load()
+        return self._settings
 
     def on_mount(self) -> None:
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
+        look = self._settings       # theme and keymap: known without loading deferred settings
+        if look.keymap:
+            self.set_keymap(look.keymap)
+        if look.theme in self.available_themes:
+            self.theme = look.theme
         else:
-            self.notify(f"Unknown theme {self.settings.theme!r}; using {self.theme}",
-                        severity="warning")
+            self.notify(f"Unknown theme {look.theme!r}; using {self.theme}", severity="warning")
+        if isinstance(self._settings, DeferredSettings):
+            after_first_frame(self, self._load_settings)
+
+    def after_ready(self, node: MessagePump, callback: Callable[[], object]) -> None:
+        """Run `callback` (on `node`) shortly after Textual's start-up (see `ui.__init__`)."""
+        if self._after_start is None:
+            node.set_timer(AFTER_FIRST_FRAME_S, callback)
+        else:
+            self._after_start.append((node, callback))
+
+    def on_ready(self) -> None:
+        """Textual's start-up is over and the first frame is being drawn: start, shortly, what
+        waited for it."""
+        waiting, self._after_start = self._after_start or [], None
+        for node, callback in waiting:
+            node.set_timer(AFTER_FIRST_FRAME_S, callback)
+
+    def _load_settings(self) -> None:
+        """Just after the first frame: load deferred settings while the user reads the table.
+        The config validated unchanged before, so this fails only if it changed since."""
+        try:
+            self.settings  # noqa: B018 - the property loads them
+        except Fatal as exc:
+            self.exit(return_code=2, message=f"mlrtui: {exc}")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from commands.palette(self, screen)
@@ -154,14 +190,16 @@ class MlrtuiApp(App[int]):
         return job
 
 
-def make_app(settings: Settings, store: Store, *, corpus_path: str | None = None) -> MlrtuiApp:
+def make_app(settings: Settings | DeferredSettings, store: Store, *,
+             corpus_path: str | None = None) -> MlrtuiApp:
     """The one factory: the CLI and the tests build the app the same way."""
     return MlrtuiApp(settings, store, corpus_path=corpus_path)
 
 
 def run_app(ctx: Context) -> int:
     """Open the console on the context's settings and store (errors there exit before the TUI;
-    opening the store also loads the example tasks on first start)."""
-    app = make_app(ctx.settings, ctx.store)
+    opening the store also loads the example tasks on first start). A config that validated
+    before unchanged is loaded after the first paint (`Context.console_settings`)."""
+    app = make_app(ctx.console_settings(), ctx.store)
     app.run()
     return app.return_code or 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,8 +133,13 @@ def test_a_newcomer_walks_through_the_console(tmp_path: Path, size: tuple[int, i
         palette(term, "Go to Stats")
         term.wait_for("Leaderboard")
         palette(term, "Go to Costs")
-        term.wait_for("$")
-        assert "gpt-4o" in term.capture() or "loop" in term.capture()
+        screen = term.wait_for("$")
+        for _ in range(100):        # the ledger's rows come a moment after the totals
+            if "gpt-4o" in screen or "loop" in screen:
+                break
+            time.sleep(0.1)
+            screen = term.capture()
+        assert "gpt-4o" in screen or "loop" in screen, screen
     finally:
         term.close()
         server.stop()

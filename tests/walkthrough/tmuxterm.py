@@ -22,9 +22,13 @@ class Terminal:
     def __init__(self, argv: list[str], *, size: tuple[int, int], cwd: Path,
                  env: dict[str, str]) -> None:
         self.name = f"mlrtui-{uuid.uuid4().hex[:8]}"
+        # A tmux server of its own: a session added to a running server (another user's,
+        # another test's) gets that server's environment, so it would run whatever checkout
+        # and config that server was started with, not this test's.
+        self.tmux = ["tmux", "-L", self.name]
         self.size = size
         cmd = " ".join(_quote(a) for a in argv)
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]),
+        subprocess.run([*self.tmux, "new-session", "-d", "-s", self.name, "-x", str(size[0]),
                         "-y", str(size[1]), "-c", str(cwd), cmd], check=True,
                        env={**os.environ, **env})
         self.log: list[str] = []
@@ -34,19 +38,19 @@ class Terminal:
         return shutil.which("tmux") is not None
 
     def capture(self) -> str:
-        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+        out = subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name],
                              capture_output=True, text=True, check=False)
         return out.stdout
 
     def keys(self, *keys: str) -> None:
         """Named keys (Enter, Escape, C-p, Tab...) one by one, as a person types them."""
         for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
             # A key sent within the terminal's escape delay after ESC reads as Alt+key.
             time.sleep(0.8 if key == "Escape" else 0.25)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", text], check=True)
         time.sleep(0.05)
 
     def wait_for(self, *texts: str, timeout: float = 30.0, absent: bool = False) -> str:
@@ -64,11 +68,11 @@ class Terminal:
         raise ScreenTimeout(f"waited {timeout:.0f}s for {want} {texts!r}; screen was:\n{screen}")
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name],
+        return subprocess.run([*self.tmux, "has-session", "-t", self.name],
                               capture_output=True, check=False).returncode == 0
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True,
+        subprocess.run([*self.tmux, "kill-session", "-t", self.name], capture_output=True,
                        check=False)
 
 

@@ -12,13 +12,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from mlrtui.kernel.tasks import CATEGORIES
 from mlrtui.store.task_index import TaskIndex
 from mlrtui.store.tasks import TaskFilter, TaskRow, facets, set_category_override
 from mlrtui.ui.screens.base import AppScreen
 from mlrtui.ui.widgets.filterbar import TaskFilterBar
+from mlrtui.ui.widgets.keyfooter import KeyFooter
 from mlrtui.ui.widgets.keytable import KeyTable
 
 AUTOMATIC = "\0automatic"   # the choice that removes an override (None means "cancelled")
@@ -93,6 +94,7 @@ The line under the table says why a task got its category; `c` overrides it.
         self.index: TaskIndex | None = None     # every task, loaded once; filtered per key
         self._columns: list[str] = []
         self._title_width = 0
+        self._fit_width = 0                     # the width columns were fitted to
         self._filter = TaskFilter()
 
     def compose(self) -> ComposeResult:
@@ -100,16 +102,23 @@ The line under the table says why a task got its category; `c` overrides it.
         yield TaskFilterBar(facets(self.store), id="filters")
         yield KeyTable(id="tasks-table")
         yield Static("", id="task-explain")
-        yield Footer()
+        yield KeyFooter()
+
+    # The table has the focus from the start: focusing it in on_mount, after Textual had given
+    # it to the search box, moved it twice, and each move rebuilt the footer's eight keys.
+    AUTO_FOCUS = "#tasks-table"
 
     def on_mount(self) -> None:
-        table = self.query_one(KeyTable)
-        self.load(TaskFilter())
-        table.focus()
+        # After the first refresh: the one inside Textual's start-up batch is never shown, and
+        # drawing every row there was wasted (the table is filled before the first frame).
+        self.call_after_refresh(self.load, TaskFilter())
 
     def on_resize(self) -> None:
-        if self.is_mounted and self._columns:
+        if self.is_mounted and self._columns and self._fit_width != self._table_width():
             self.load(self._filter)
+
+    def _table_width(self) -> int:
+        return self.query_one(KeyTable).size.width or self.app.size.width
 
     def load(self, flt: TaskFilter) -> None:
         """Fill the table for a filter, keeping the cursor on the same task when it stays."""
@@ -121,7 +130,8 @@ The line under the table says why a task got its category; `c` overrides it.
         tasks = self.index.filter(flt)
         # Columns and the title width follow the terminal and every task (not only those
         # shown), so typing a search narrows the table without rebuilding it.
-        columns, title_width = layout(list(self.index), table.size.width or self.app.size.width)
+        self._fit_width = self._table_width()
+        columns, title_width = layout(list(self.index), self._fit_width)
         if (columns, title_width) != (self._columns, self._title_width):
             table.clear(columns=True)
             for key in columns:
@@ -199,7 +209,8 @@ The line under the table says why a task got its category; `c` overrides it.
         self.query_one(TaskFilterBar).focus_search()
 
     def action_filters(self) -> None:
-        self.set_focus(self.query_one("#filter-venue"))
+        for select in self.query("#filter-venue"):   # none in the moment before they mount
+            self.set_focus(select)
 
     def action_clear(self) -> None:
         bar = self.query_one(TaskFilterBar)

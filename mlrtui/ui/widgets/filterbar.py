@@ -17,6 +17,7 @@ class TaskFilterBar(FacetFilterBar):
     TaskFilterBar Input { width: 1fr; min-width: 16; }
     TaskFilterBar Select { width: 13; }
     TaskFilterBar #filter-category { width: 22; }
+    TaskFilterBar .facets { width: 48; }  /* the three Selects, mounted after the first paint */
     TaskFilterBar #filter-count { width: auto; padding: 1 1 0 1; color: $text-muted; }
     """
     PREFIX = "filter"
@@ -25,6 +26,7 @@ class TaskFilterBar(FacetFilterBar):
         "venue": "Only tasks of this venue", "year": "Only tasks of this year",
         "category": "Only tasks of this topic category (override or classifier)"}
     PLACEHOLDER = "/ search id or title"
+    DEFER_FACETS = True
 
     class Changed(FacetFilterBar.Changed):
         """The filter changed; `filter` is the whole current TaskFilter."""
