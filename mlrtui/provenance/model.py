@@ -15,30 +15,33 @@ HallucinationType = Literal["faked_results", "hallucinated_methodology", "nonexi
 
 
 @dataclass(frozen=True)
-class Doc:
-    """A document that makes claims: a results write-up or a paper (name relative to the run)."""
+class RunText:
+    """A named text of the run (name relative to the run's folder, or the execution it came
+    from); the three kinds below add what they are read for."""
 
     name: str
     text: str
+
+
+@dataclass(frozen=True)
+class Doc(RunText):
+    """A document that makes claims: a results write-up or a paper."""
+
     kind: DocKind = "markdown"
 
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(RunText):
     """Text that may back a claim; only origin "execution" is output of code that ran."""
 
-    name: str
-    text: str
     origin: Origin = "unknown"
     execution_order: int | None = None
 
 
 @dataclass(frozen=True)
-class CodeFile:
+class CodeFile(RunText):
     """A source file of the run, audited for hard-coded or simulated results."""
 
-    name: str
-    text: str
     origin: Origin = "agent"
 
 

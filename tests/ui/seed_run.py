@@ -142,6 +142,9 @@ async def open_run(app: MlrtuiApp, pilot: Pilot, run_id: int) -> RunScreen:
     return screen
 
 
+RERUN_TEXT = "# Related work, again\n\nOne two three four five six."
+
+
 async def wait_until(pilot: Pilot, condition, tries: int = 250) -> None:
     """Pause until `condition()` holds (bounded polling, no fixed sleeps)."""
     for _ in range(tries):

@@ -72,17 +72,10 @@ async def test_quit_while_a_stage_runs_asks_naming_it(store, llm_settings, loopb
         await app.workers.wait_for_complete()
 
 
-async def test_a_finished_stage_shows_its_text_at_once(store, llm_settings, loopback, tmp_path):
-    app, ids = make_run_app(store, llm_settings, tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_run(app, pilot, ids["run"])
-        await pilot.press("l")
-        loopback.script("# Related work, again\n\nOne two three four five six.")
-        await pilot.press("r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert screen.query_one("#output-switch").current == "output-doc"
-        doc = screen.query_one(DocView)
-        assert doc.markdown.startswith("# Related work, again")
-        rendered = "\n".join(line.text for line in doc.lines)
-        assert "One two three four five six." in rendered
+async def test_a_finished_stage_shows_its_text_at_once(literature_rerun):
+    screen = literature_rerun.screen
+    assert screen.query_one("#output-switch").current == "output-doc"
+    doc = screen.query_one(DocView)
+    assert doc.markdown.startswith("# Related work, again")
+    rendered = "\n".join(line.text for line in doc.lines)
+    assert "One two three four five six." in rendered

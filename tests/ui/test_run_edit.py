@@ -68,24 +68,16 @@ async def test_editing_the_idea_marks_later_stages_stale_and_rerun_clears_one(
     assert any("Edited. " in m["content"] for m in sent)
 
 
-async def test_rerun_streams_into_the_output_and_shows_the_new_version(
-        store, llm_settings, loopback, tmp_path):
-    app, ids = make_run_app(store, llm_settings, tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_run(app, pilot, ids["run"])
-        await pilot.press("l")
-        loopback.script("# Related work, again\n\nOne two three four five six.")
-        await pilot.press("r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        live = screen.query_one("#live", Markdown)
-        assert "One two three four five six." in live.source
-        assert screen.query_one("#output-switch").current == "output-doc"
-        assert screen.query_one(DocView).markdown.startswith("# Related work, again")
-        job = job_for(app, ids["run"])
-        assert job.state == "done" and job.outcomes[0].status == "done"
-        chip = screen.query_one("#chip-literature")
-        assert chip.has_class("-done") and not chip.has_class("-running")
+async def test_rerun_streams_into_the_output_and_shows_the_new_version(literature_rerun):
+    app, screen = literature_rerun.app, literature_rerun.screen
+    live = screen.query_one("#live", Markdown)
+    assert "One two three four five six." in live.source
+    assert screen.query_one("#output-switch").current == "output-doc"
+    assert screen.query_one(DocView).markdown.startswith("# Related work, again")
+    job = job_for(app, literature_rerun.ids["run"])
+    assert job.state == "done" and job.outcomes[0].status == "done"
+    chip = screen.query_one("#chip-literature")
+    assert chip.has_class("-done") and not chip.has_class("-running")
 
 
 async def test_cancel_a_running_stage_leaves_no_new_version(store, llm_settings, loopback,

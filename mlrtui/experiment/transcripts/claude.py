@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .calls import ToolCalls
-from .jsonio import array_prefix, as_float, as_int, as_text, json_lines
+from .events import EventWalk, Handler, begin, note_unreadable
+from .jsonio import array_prefix, as_float, as_int, json_lines
 from .model import Transcript
 
 
 def parse_claude(raw: bytes | str, source: str = "", root: str | None = None) -> Transcript:
     """Parse any Claude Code output; `root` is the workspace root (see `model.resolve`)."""
-    text = as_text(raw).lstrip("\ufeff").strip()
-    t = Transcript(agent="claude-code", format="unknown", source=source, root=root)
+    text, t = begin(raw, "claude-code", "unknown", source, root)
     if not text:
-        t.problem("empty transcript")
         return t
     if text.startswith("["):
         t.format = "claude-list"
@@ -40,11 +38,10 @@ def parse_claude(raw: bytes | str, source: str = "", root: str | None = None) ->
         t.problem("not a Claude Code transcript (no JSON object found)")
         return t
     t.format = "claude-stream-json"
-    for p in problems[:5]:
-        t.problem(p)
-    if len(problems) > 5:
-        t.problem(f"{len(problems) - 5} more unreadable lines")
-    _Reader(t, root).events(objs)
+    more = note_unreadable(t, problems)
+    if more:
+        t.problem(f"{more} more unreadable lines")
+    _Reader(t, root).walk(objs)
     return t
 
 
@@ -75,12 +72,12 @@ def _set_usage(t: Transcript, u: dict[str, Any]) -> None:
     t.cache_write_tokens = as_int(u.get("cache_creation_input_tokens"))
 
 
-class _Reader:
-    """Walks messages; sums usage once per assistant message id."""
+class _Reader(EventWalk):
+    """Walks messages (the list format) or stream events; sums usage once per assistant
+    message id."""
 
     def __init__(self, t: Transcript, root: str | None) -> None:
-        self.t, self.root = t, root
-        self.calls = ToolCalls(t, root)
+        super().__init__(t, root)
         self.usage: dict[str, dict[str, Any]] = {}
         self.last_text: str | None = None
         self.got_result = False
@@ -90,33 +87,30 @@ class _Reader:
             if not isinstance(item, dict):
                 continue
             if item.get("role") == "system" or "cost_usd" in item or item.get("type") == "result":
-                _result(self.t, item)
-                self.got_result = True
+                self.result(item)
             elif item.get("role") == "assistant":
                 self.assistant(item)
             elif item.get("role") == "user":
                 self.user(item)
         self.finish()
 
-    def events(self, objs: list[dict[str, Any]]) -> None:
-        for ev in objs:
-            kind = ev.get("type")
-            msg = ev.get("message") if isinstance(ev.get("message"), dict) else {}
-            if kind == "system" and ev.get("subtype") == "init":
-                self.t.model = ev.get("model") or self.t.model
-                self.t.session_id = ev.get("session_id") or self.t.session_id
-                if isinstance(ev.get("cwd"), str):
-                    self.t.workdir = self.calls.cwd = ev["cwd"]
-                    if self.root is None:
-                        self.calls.root = self.t.root = ev["cwd"]
-            elif kind == "assistant":
-                self.assistant(msg)
-            elif kind == "user":
-                self.user(msg)
-            elif kind == "result":
-                _result(self.t, ev)
-                self.got_result = True
-        self.finish()
+    def handlers(self) -> dict[str, Handler]:
+        return {"system": self.system, "assistant": lambda ev: self.assistant(_message(ev)),
+                "user": lambda ev: self.user(_message(ev)), "result": self.result}
+
+    def system(self, ev: dict[str, Any]) -> None:
+        if ev.get("subtype") != "init":
+            return
+        self.t.model = ev.get("model") or self.t.model
+        self.t.session_id = ev.get("session_id") or self.t.session_id
+        if isinstance(ev.get("cwd"), str):
+            self.t.workdir = self.calls.cwd = ev["cwd"]
+            if self.root is None:
+                self.calls.root = self.t.root = ev["cwd"]
+
+    def result(self, r: dict[str, Any]) -> None:
+        _result(self.t, r)
+        self.got_result = True
 
     def assistant(self, msg: dict[str, Any]) -> None:
         if isinstance(msg.get("model"), str) and msg["model"] != "<synthetic>":
@@ -139,7 +133,7 @@ class _Reader:
                                   err if isinstance(err, bool) else None)
 
     def finish(self) -> None:
-        self.calls.finish()
+        super().finish()
         if self.t.turns is None and self.usage:
             self.t.turns = len(self.usage)
         if self.t.input_tokens is None and self.usage:
@@ -151,3 +145,7 @@ class _Reader:
             self.t.final_text = self.last_text
         if not self.got_result:
             self.t.problem("no final result record (cost and duration unknown)")
+
+
+def _message(ev: dict[str, Any]) -> dict[str, Any]:
+    return ev["message"] if isinstance(ev.get("message"), dict) else {}

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .jsonio import as_int, as_text, json_lines
+from .events import read_events
+from .jsonio import as_int, as_text
 from .model import Execution, FileWrite, Transcript, resolve
 from .shell import scan
 
@@ -193,9 +194,7 @@ def _patch_writes(t: Transcript, lines: list[str], root: str | None) -> list[Fil
 
 def _json(t: Transcript, text: str, root: str | None) -> None:
     """`codex exec --json`: thread/turn/item events (file contents are not in this format)."""
-    objs, problems = json_lines(text)
-    for p in problems[:5]:
-        t.problem(p)
+    objs = read_events(t, text)
     usage = {"input_tokens": 0, "cached_input_tokens": 0, "output_tokens": 0}
     got_usage = False
     for ev in objs:

@@ -14,17 +14,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .calls import ToolCalls
-from .jsonio import as_float, as_int, as_text, json_lines
+from .events import EventWalk, Handler, begin, read_events
+from .jsonio import as_float, as_int
 from .model import Transcript
 
 
 def parse_gemini(raw: bytes | str, source: str = "", root: str | None = None) -> Transcript:
     """Parse Gemini CLI output; `root` as in `model.resolve`."""
-    text = as_text(raw).lstrip("\ufeff").strip()
-    t = Transcript(agent="gemini-cli", format="gemini-text", source=source, root=root)
+    text, t = begin(raw, "gemini-cli", "gemini-text", source, root)
     if not text:
-        t.problem("empty transcript")
         return t
     if text.startswith("{"):
         try:
@@ -36,7 +34,7 @@ def parse_gemini(raw: bytes | str, source: str = "", root: str | None = None) ->
             _json(t, obj)
             return t
         t.format = "gemini-stream-json"
-        _stream(t, text, root)
+        _Stream(t, root).walk(read_events(t, text))
         return t
     t.final_text = text
     return t
@@ -76,40 +74,53 @@ def _json(t: Transcript, obj: dict[str, Any]) -> None:
         t.problem(f"agent reported an error: {str(obj['error'])[:200]}")
 
 
-def _stream(t: Transcript, text: str, root: str | None) -> None:
-    objs, problems = json_lines(text)
-    for p in problems[:5]:
-        t.problem(p)
-    calls = ToolCalls(t, root)
-    parts: list[str] = []
-    for ev in objs:
-        kind = ev.get("type")
-        if kind == "init":
-            t.session_id = ev.get("session_id") or ev.get("sessionId")
-            t.model = ev.get("model") if isinstance(ev.get("model"), str) else t.model
-        elif kind == "message" and ev.get("role") == "assistant":
-            if not ev.get("delta"):
-                parts = []
-            parts.append(str(ev.get("content") or ""))
-        elif kind == "tool_use":
-            parts = []
-            calls.use(str(ev.get("tool_id")), str(ev.get("tool_name")), ev.get("parameters"))
-        elif kind == "tool_result":
-            status = ev.get("status")
-            out = ev.get("output")
-            if out is None and isinstance(ev.get("error"), dict):
-                out = ev["error"].get("message")
-            calls.result(str(ev.get("tool_id")), out,
-                         None if status is None else status != "success")
-        elif kind == "result":
-            stats = ev.get("stats") if isinstance(ev.get("stats"), dict) else {}
-            t.input_tokens = as_int(stats.get("input_tokens"))
-            t.output_tokens = as_int(stats.get("output_tokens"))
-            t.total_tokens = as_int(stats.get("total_tokens"))
-            if as_float(stats.get("duration_ms")) is not None:
-                t.duration_s = float(stats["duration_ms"]) / 1000
-            _tokens(t, stats.get("models"))  # older releases nest per-model counts
-            if ev.get("status") not in (None, "success"):
-                t.problem(f"agent run ended with status {ev.get('status')!r}")
-    calls.finish()
-    t.final_text = "".join(parts) or None
+class _Stream(EventWalk):
+    """`--output-format stream-json`: the final text is the assistant's last message, the
+    deltas after the last tool call run together."""
+
+    def __init__(self, t: Transcript, root: str | None) -> None:
+        super().__init__(t, root)
+        self.parts: list[str] = []
+
+    def handlers(self) -> dict[str, Handler]:
+        return {"init": self.init, "message": self.message, "tool_use": self.tool_use,
+                "tool_result": self.tool_result, "result": self.result}
+
+    def init(self, ev: dict[str, Any]) -> None:
+        self.t.session_id = ev.get("session_id") or ev.get("sessionId")
+        self.t.model = ev.get("model") if isinstance(ev.get("model"), str) else self.t.model
+
+    def message(self, ev: dict[str, Any]) -> None:
+        if ev.get("role") != "assistant":
+            return
+        if not ev.get("delta"):
+            self.parts = []
+        self.parts.append(str(ev.get("content") or ""))
+
+    def tool_use(self, ev: dict[str, Any]) -> None:
+        self.parts = []
+        self.calls.use(str(ev.get("tool_id")), str(ev.get("tool_name")), ev.get("parameters"))
+
+    def tool_result(self, ev: dict[str, Any]) -> None:
+        status = ev.get("status")
+        out = ev.get("output")
+        if out is None and isinstance(ev.get("error"), dict):
+            out = ev["error"].get("message")
+        self.calls.result(str(ev.get("tool_id")), out,
+                          None if status is None else status != "success")
+
+    def result(self, ev: dict[str, Any]) -> None:
+        t = self.t
+        stats = ev.get("stats") if isinstance(ev.get("stats"), dict) else {}
+        t.input_tokens = as_int(stats.get("input_tokens"))
+        t.output_tokens = as_int(stats.get("output_tokens"))
+        t.total_tokens = as_int(stats.get("total_tokens"))
+        if as_float(stats.get("duration_ms")) is not None:
+            t.duration_s = float(stats["duration_ms"]) / 1000
+        _tokens(t, stats.get("models"))  # older releases nest per-model counts
+        if ev.get("status") not in (None, "success"):
+            t.problem(f"agent run ended with status {ev.get('status')!r}")
+
+    def finish(self) -> None:
+        super().finish()
+        self.t.final_text = "".join(self.parts) or None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mlrtui.runs import versions as V
 from mlrtui.runs.stage_runner import StageOutcome
 from mlrtui.services.stages import StageRequest, StageService
 from mlrtui.ui.jobs import Job
@@ -31,8 +32,10 @@ class StageJob(Job):
         self.cost_usd = 0.0
         self.cluster_jobs: dict[str, str] = {}   # Slurm job id -> its last state, oldest first
         self._service: StageService | None = None
+        self._heads: dict[str, int] = {}        # the run's current versions, as screens last saw
 
     async def work(self, app: MlrtuiApp) -> None:
+        self._heads = V.heads(app.store, self.run_id)
         service = self._service = StageService(
             app.store, app.settings, progress=self, listener=self,
             on_budget=self.budget_hook(app),
@@ -81,8 +84,17 @@ class StageJob(Job):
                 for job_id, state in self.cluster_jobs.items() if job_id not in stored]
 
     def advance(self, n: int = 1, detail: str = "") -> None:
+        """A stage ended. Screens reload only when it saved a version (the run's current
+        versions moved); a skipped, failed or cancelled stage changes nothing they show that
+        the job's end, which always reloads them, would not show a moment later."""
         super().advance(n, detail)
-        self.registry and self.registry.app.data_changed()
+        if self.registry is None:
+            return
+        app = self.registry.app
+        heads = V.heads(app.store, self.run_id)
+        if heads != self._heads:
+            self._heads = heads
+            app.data_changed()
 
     def error_title(self) -> str:
         return f"{self.stage or 'The stage'} failed"
