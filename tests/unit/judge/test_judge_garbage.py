@@ -53,6 +53,6 @@ async def test_checking_a_reply_runs_off_the_event_loop():
     task.cancel()
     assert all(r.status == "repaired" and r.overall == 5 for r in replies)
     # The loop kept running while the replies were checked: on the loop, the ticker would
-    # not have ticked again until they were all done. (Under load a tick may take longer
-    # than 10 ms, so ask for a third of the ticks the elapsed time allows.)
-    assert ticks >= 1 + int(elapsed / 0.01 / 3), (ticks, elapsed)
+    # not have ticked again until they were all done (ticks == 1). Under load a tick may
+    # take far longer than 10 ms, so a few ticks are enough to tell.
+    assert ticks >= 1 + min(3, int(elapsed / 0.01 / 3)), (ticks, elapsed)
