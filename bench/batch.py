@@ -65,12 +65,14 @@ def run_cli(code_root: Path, db: Path, env: dict[str, str], concurrency: int,
     """(wall s, cpu s, first stderr line) of one `mlrtui run` of the idea stage."""
     global STARTED
     STARTED = time.monotonic()
-    prefix = [sys.executable] + (["-m", "pyinstrument", "-r", "text", "-o", str(profile)]
+    prefix = [sys.executable] + (["-m", "pyinstrument", "-r", "text", "-o", str(profile.resolve())]
                                  if profile else [])
     cmd = [*prefix, "-m", "mlrtui.cli", "--db", str(db), "run", "--task", "*", "--model",
            "loop", "--stages", "idea", "--concurrency", str(concurrency), "--quiet"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env={**env, "PYTHONPATH": str(code_root)},
+    # Run from the tree itself: `python -m` puts the working directory first on sys.path, so
+    # from this checkout's root --compare would run this checkout's code twice.
+    proc = subprocess.Popen(cmd, env={**env, "PYTHONPATH": str(code_root)}, cwd=code_root,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start

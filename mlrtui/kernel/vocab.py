@@ -18,6 +18,8 @@ STAGE_TITLES: dict[str, str] = {
     "idea": "Research idea", "literature": "Literature review", "proposal": "Research proposal",
     "experiment": "Experiment results", "paper": "Paper",
 }
+# Stages whose text carries reported numbers, checked for provenance when they succeed.
+CHECKED_STAGES: tuple[Stage, ...] = ("experiment", "paper")
 # The file a stage's text has in an agent's workspace and in the MLR-Bench layout.
 STAGE_FILES: dict[str, str] = {"task": "task.md", "idea": "idea.md",
                                "literature": "related_work.md", "proposal": "proposal.md"}

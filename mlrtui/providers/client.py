@@ -175,18 +175,17 @@ class LLMClient:
                 return CallResult(hit, call_key, 0.0, True)
         provider = self.provider(model_name)
         budget = self._budget_for(ctx)
-        hold = (budget.reserve(self.estimate_cost(model_name, request, stage)) if budget
-                else contextlib.nullcontext())
-        with hold:
+        estimate = self.estimate_cost(model_name, request, stage)
+        with budget.reserve(estimate) if budget else contextlib.nullcontext():
             return await self._attempts(model_name, cfg, provider, request, ctx, call_key, key,
-                                        on_text, on_retry)
+                                        estimate, on_text, on_retry)
 
     async def _attempts(self, model_name: str, cfg: ModelConfig, provider: Provider,
                         request: Request, ctx: CallContext, call_key: str, key: str | None,
-                        on_text: StreamCallback | None, on_retry: Any) -> CallResult:
+                        estimate: float | None, on_text: StreamCallback | None,
+                        on_retry: Any) -> CallResult:
         gate = self._gates.setdefault(model_name, ModelGate(cfg.concurrency,
                                                             cfg.requests_per_minute))
-        estimate = self.estimate_cost(model_name, request)
         attempt, started, row, malformed = 1, time.monotonic(), None, 0
         streamed = [False]
 
@@ -212,7 +211,9 @@ class LLMClient:
                                        f"{type(exc).__name__}: {exc}")
                         raise
                     else:
-                        return self._success(row, call_key, cfg, attempt, started, comp, key)
+                        error = None
+                if error is None:   # the model's slot is free already: it covers the exchange
+                    return self._success(row, call_key, cfg, attempt, started, comp, key)
                 error = self.ledger.scrub(error)
                 self._fail_row(row, cfg, ctx, attempt, started, str(error))
                 row = None

@@ -9,18 +9,11 @@ from __future__ import annotations
 import email.utils
 import json
 import os
+import sys
 import time
 from typing import Any
 
-import httpx
-
 from mlrtui.providers.base import ProviderError
-
-try:  # both SDKs speak httpx2 today; plain httpx errors are caught too
-    import httpx2
-    TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (httpx.HTTPError, httpx2.HTTPError)
-except ImportError:  # pragma: no cover - depends on the SDK version
-    TRANSPORT_ERRORS = (httpx.HTTPError,)
 
 RETRYABLE_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529}
 CONTEXT_MARKERS = ("context_length_exceeded", "maximum context length", "prompt is too long",
@@ -53,6 +46,14 @@ def _body_message(exc: Any) -> str:
             return str(inner["message"])
     message = str(getattr(exc, "message", "") or exc)
     return message
+
+
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """The HTTP libraries' base errors: httpx2 (both SDKs speak it today) and plain httpx.
+    Only libraries already imported are looked at (an error of one that is not loaded cannot
+    exist), so mapping an error never imports one (plain httpx costs ~60 ms at start-up)."""
+    return tuple(module.HTTPError for name in ("httpx2", "httpx")
+                 if (module := sys.modules.get(name)) is not None)
 
 
 def one_line(text: str, limit: int = 300) -> str:
@@ -100,7 +101,7 @@ def _map(exc: BaseException, *, key_env: str | None, timeout_s: float) -> Provid
     if "ResponseValidation" in name or isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
         return ProviderError(f"malformed response from the server ({one_line(str(exc), 120)})",
                              retryable=True, malformed=True)
-    if "Connection" in name or isinstance(exc, TRANSPORT_ERRORS):
+    if "Connection" in name or isinstance(exc, transport_errors()):
         cause = exc.__cause__ or exc
         return ProviderError(f"connection dropped ({one_line(str(cause), 160)})", retryable=True)
     return ProviderError(f"{name}: {one_line(str(exc))}", retryable=False)

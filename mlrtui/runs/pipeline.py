@@ -4,16 +4,19 @@ Stepwise runs one stage for every (task, model) before the next stage, as in the
 stepwise evaluation; end-to-end takes each (task, model) through all its stages in turn. Both
 reuse the latest run of (task, model, mode) and skip stages whose current version exists and
 is not stale, so running the same command again completes only what is missing. Concurrency is
-bounded by a semaphore (the client adds per-model limits); `cancel()` stops cleanly: in-flight
-calls are cancelled and, since every version is written in one transaction, nothing is
-half-written.
+bounded by a semaphore (the client adds per-model limits): a one-call stage gives its slot back
+as soon as its model's reply is in, so the next stage's request goes out before this one's
+reply is parsed and written (the experiment stage keeps it to the end); `cancel()` stops
+cleanly: in-flight calls are cancelled and, since every version is written in one transaction,
+nothing is half-written.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, Self
 
 from mlrtui.costs.budget import BudgetGate
 from mlrtui.kernel.progress import NullProgress, ProgressSink
@@ -55,6 +58,28 @@ class Summary:
         return (f"{self.count('done')} done, {self.count('skipped')} skipped, "
                 f"{self.count('failed')} failed, {self.count('cancelled')} cancelled; "
                 f"cost ${self.cost_usd:.4f}")
+
+
+class _Slot:
+    """One stage's place under the pipeline's semaphore, which it may give back early (once its
+    reply is in); giving it back twice is harmless."""
+
+    def __init__(self, sem: asyncio.Semaphore) -> None:
+        self._sem = sem
+        self._held = False
+
+    async def __aenter__(self) -> Self:
+        await self._sem.acquire()
+        self._held = True
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._sem.release()
 
 
 class Pipeline:
@@ -134,10 +159,10 @@ class Pipeline:
             out.status, out.error = "skipped", self._stop_reason
             return self._advance(out)
         try:
-            async with sem:
+            async with _Slot(sem) as slot:
                 if self._cancelled:
                     return self._advance(out)
-                out = await self._run_stage(run, stage)
+                out = await self._run_stage(run, stage, slot.release)
         except asyncio.CancelledError:
             # Cancelled from outside (the task running the pipeline): that stops the whole
             # pipeline, so the stages queued after this one in its chain do not start.
@@ -151,14 +176,16 @@ class Pipeline:
             self.progress.problem(f"{run.task_id}/{run.model}/{stage}", out.error or "failed")
         return self._advance(out)
 
-    async def _run_stage(self, run: V.Run, stage: V.Stage) -> StageOutcome:
+    async def _run_stage(self, run: V.Run, stage: V.Stage,
+                         on_reply: Callable[[], None]) -> StageOutcome:
         watch = self.listener
         if watch is None:
-            return await self.runner.run_stage(run, stage, force=self.force, gate=self.gate)
+            return await self.runner.run_stage(run, stage, force=self.force, gate=self.gate,
+                                               on_reply=on_reply)
         watch.stage_started(run.id, stage)
         jobs = getattr(watch, "stage_job_state", None)
         return await self.runner.run_stage(
-            run, stage, force=self.force, gate=self.gate,
+            run, stage, force=self.force, gate=self.gate, on_reply=on_reply,
             on_text=lambda piece: watch.stage_text(run.id, piece),
             on_event=lambda line: watch.stage_event(run.id, line),
             on_job=None if jobs is None else lambda job_id, state: jobs(run.id, job_id, state))

@@ -8,6 +8,7 @@ back as an outcome with a one-line error; cancellation propagates (nothing is ha
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,9 +119,12 @@ class StageRunner:
                         on_text: StreamCallback | None = None,
                         on_event: Callable[[str], None] | None = None,
                         gate: BudgetGate | None = None,
-                        on_job: JobCallback | None = None) -> StageOutcome:
+                        on_job: JobCallback | None = None,
+                        on_reply: Callable[[], None] | None = None) -> StageOutcome:
         """Run one stage; skipped when its current version exists and is not stale.
         `on_job(job_id, state)` hears the experiment's cluster jobs change state (Slurm).
+        `on_reply()` is called once a one-call stage's reply is in and recorded, before it is
+        written: the caller's concurrency slot can go to the next stage's call at once.
 
         A crossed budget cap asks `gate` (the operation's budget-stop hook) whether to go on;
         if not, the outcome is failed and carries the BudgetExceeded itself."""
@@ -133,7 +137,8 @@ class StageRunner:
         while True:
             seen = gate.raised if gate is not None else 0
             try:
-                version = await self._produce(run, stage, out, on_text, on_event, on_job)
+                version = await self._produce(run, stage, out, on_text, on_event, on_job,
+                                              on_reply)
             except BudgetExceeded as exc:
                 if gate is not None and await gate.go_on(exc, seen):
                     continue                  # the cap was raised: run the stage again
@@ -157,7 +162,8 @@ class StageRunner:
     async def _produce(self, run: V.Run, stage: V.Stage, out: StageOutcome,
                        on_text: StreamCallback | None,
                        on_event: Callable[[str], None] | None,
-                       on_job: JobCallback | None = None) -> V.Version:
+                       on_job: JobCallback | None = None,
+                       on_reply: Callable[[], None] | None = None) -> V.Version:
         values, input_ids = self.inputs(run, stage)
         if stage == "experiment":
             exp = await self._experiment(run, values, on_text, on_event, on_job)
@@ -172,6 +178,7 @@ class StageRunner:
             run.model_name, self.request(run, stage, values),
             CallContext(purpose="stage", run_id=run.id, task_id=run.task_id, stage=stage,
                         batch_id=self.batch_id), on_text=on_text)
+        cancelled = await _give_back(on_reply) if on_reply is not None else False
         out.cost_usd = res.cost_usd or 0.0
         text, note = res.completion.text.strip(), None
         if stage == "paper":
@@ -183,6 +190,8 @@ class StageRunner:
         version = V.write_version(self.store, run.id, stage, text + "\n", run.model_name,
                                   inputs=input_ids, note=note)
         self._link(res.call_key, version.id)
+        if cancelled:
+            raise asyncio.CancelledError
         return version
 
     def _link(self, call_key: str, version_id: int) -> None:
@@ -222,3 +231,16 @@ class StageRunner:
             cost = self.estimate(run, stage)
             total = None if cost is None or total is None else total + cost
         return stale, total
+
+
+async def _give_back(on_reply: Callable[[], None]) -> bool:
+    """Give the concurrency slot back now that the reply is in (its cost is in the ledger),
+    and let the stage that gets it send its request before this reply is parsed and written.
+    True when a cancellation arrived meanwhile: the reply, paid for, is still stored, and the
+    cancellation goes on once it is."""
+    on_reply()
+    try:
+        await asyncio.sleep(0)
+    except asyncio.CancelledError:
+        return True
+    return False

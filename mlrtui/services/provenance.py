@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mlrtui.judge.flags import NewFlag, replace_flags
+from mlrtui.kernel.vocab import CHECKED_STAGES
 from mlrtui.provenance import Hit, Report, check
 from mlrtui.provenance import records as R
 from mlrtui.provenance.judges import HumanLabel, JudgeVerdict, human_labels, judge_verdicts
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 RunFigures = R.RunFigures
 SOURCE = "provenance"
-CHECKED_STAGES = ("experiment", "paper")
 
 
 class ProvenanceError(Exception):

@@ -16,18 +16,18 @@ from mlrtui import paths
 from mlrtui.experiment.executors import KINDS
 from mlrtui.kernel.errors import Fatal
 from mlrtui.kernel.progress import ProgressSink
-from mlrtui.kernel.vocab import STAGES, Mode
+from mlrtui.kernel.vocab import CHECKED_STAGES, STAGES, Mode
 from mlrtui.providers.ratelimit import BindingCap, binding_caps
 from mlrtui.runs import versions as V
 from mlrtui.runs.pipeline import Pipeline, StageListener, Summary
 from mlrtui.runs.stage_runner import StageRunner
 from mlrtui.runs.status import request_stages
 from mlrtui.services.operation import CapHook, Operation
-from mlrtui.services.provenance import RunFigures, check_outcomes
 from mlrtui.store.tasks import task_ids
 
 if TYPE_CHECKING:
     from mlrtui.config import Settings
+    from mlrtui.services.provenance import RunFigures
     from mlrtui.store import Store
 
 
@@ -158,7 +158,13 @@ class StageService:
             if self._cancelled:
                 self.pipeline.cancel()
             summary = await self.pipeline.run(runs, stages, req.mode)
-            checked = await check_outcomes(self.store, summary.outcomes)
+            checked: dict[int, RunFigures] = {}
+            if any(s in CHECKED_STAGES for s in stages):
+                # Only experiment and paper texts are checked: an idea batch does not load
+                # the provenance checker (~60 ms before its first request).
+                from mlrtui.services.provenance import check_outcomes
+
+                checked = await check_outcomes(self.store, summary.outcomes)
             if summary.cancelled_by_user:
                 op.finish("cancelled")
         cost, unpriced = op.cost()

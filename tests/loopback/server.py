@@ -197,6 +197,10 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY, as real LLM endpoints send: without it a streamed reply's first chunk waits
+    # for the client's delayed ACK of the headers (40 ms on Linux), a stall the fixed latency
+    # does not include.
+    disable_nagle_algorithm = True
     owner: LoopbackServer
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -196,3 +196,60 @@ async def test_streaming_callback_and_failed_call(store, settings, client, loopb
     out = await StageRunner(store, settings, client).run_stage(run, "idea", force=True)
     assert out.status == "failed" and out.error
     assert len(V.history(store, run.id, "idea")) == 1
+
+
+class _Watch:
+    """A stage listener (the console's hook) noting what the store holds as each stage starts,
+    and optionally cancelling the pipeline when a given run's stage starts."""
+
+    def __init__(self, store, cancel_on: int | None = None) -> None:
+        self.store, self.cancel_on, self.pipe = store, cancel_on, None
+        self.seen: dict[int, tuple[list[dict], list[dict]]] = {}
+
+    def stage_started(self, run_id: int, stage: str) -> None:
+        self.seen[run_id] = (self.store.query("SELECT run_id, stage FROM versions"),
+                             self.store.query("SELECT run_id, status, cost_usd FROM llm_calls"))
+        if run_id == self.cancel_on:
+            self.pipe.cancel()
+
+    def stage_text(self, run_id: int, piece: str) -> None:
+        pass
+
+    def stage_event(self, run_id: int, line: str) -> None:
+        pass
+
+
+async def test_slot_goes_to_the_next_call_once_the_reply_is_in(store, settings, client,
+                                                                loopback):
+    """One slot, two stages: the second starts when the first's reply is in and its cost is in
+    the ledger (a budget check sees it), before the first's version is written."""
+    tasks = [add_task(store, f"iclr2026_r{i}") for i in range(2)]
+    watch = _Watch(store)
+    pipe = _pipeline(store, settings, client, concurrency=1, listener=watch)
+    first, second = pipe.runs_for(tasks, ["fake-openai"], "stepwise")
+    summary = await pipe.run([first, second], ["idea"], "stepwise")
+    assert summary.count("done") == 2
+    versions, calls = watch.seen[second.id]
+    assert versions == []                              # not written yet when the next began
+    assert [(c["run_id"], c["status"]) for c in calls] == [(first.id, "ok")]
+    assert calls[0]["cost_usd"] is not None
+    assert set(V.heads(store, first.id)) == {"idea"}   # ... and written after
+
+
+async def test_cancel_after_the_reply_keeps_the_paid_version(store, settings, client, loopback):
+    """A cancellation landing between a reply and its version: the version is still written
+    and linked to its ledger row; the stage reports cancelled, no run stays running."""
+    tasks = [add_task(store, f"iclr2026_k{i}") for i in range(2)]
+    pipe = _pipeline(store, settings, client, concurrency=1)
+    first, second = pipe.runs_for(tasks, ["fake-openai"], "stepwise")
+    watch = _Watch(store, cancel_on=second.id)
+    pipe.listener, watch.pipe = watch, pipe
+    summary = await pipe.run([first, second], ["idea"], "stepwise")
+    assert summary.cancelled_by_user and summary.count("cancelled") == 2
+    idea = V.current(store, first.id, "idea")
+    assert idea is not None
+    row = store.query("SELECT status, version_id, cost_usd FROM llm_calls WHERE run_id = ?",
+                      [first.id])
+    assert row == [{"status": "ok", "version_id": idea.id, "cost_usd": row[0]["cost_usd"]}]
+    assert V.heads(store, second.id) == {}
+    assert "running" not in {r["status"] for r in store.query("SELECT status FROM runs")}
