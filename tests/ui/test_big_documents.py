@@ -145,7 +145,7 @@ async def test_big_version_viewer_answers_escape_while_rendering(big_app, big_db
         await pilot.press("escape")          # answered while the worker may still render
         await settle(pilot)
         assert not isinstance(big_app.screen, ViewerScreen)
-        assert time.perf_counter() - start < 1.0
+        assert time.perf_counter() - start < 3.0     # answered, not after the render
 
 
 async def test_ctrl_q_quits_with_a_big_document_open(big_app) -> None:
@@ -156,7 +156,7 @@ async def test_ctrl_q_quits_with_a_big_document_open(big_app) -> None:
         start = time.perf_counter()
         await pilot.press("ctrl+q")
         assert big_app.return_code == 0, "ctrl+q did not reach the app"
-        assert time.perf_counter() - start < 1.5
+        assert time.perf_counter() - start < 3.0
 
 
 async def test_big_version_on_run_screen_is_clipped_and_not_edited_inline(big_app,
