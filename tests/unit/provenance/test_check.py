@@ -207,8 +207,8 @@ CMP_DOC = """# Results
 | Static | 0.118 | 0.206 |
 | Direct | 0.078 | 0.202 |
 
-Compared to Static, Dynamic showed -37.8% higher reward and -0.5% higher trust.
-Compared to Static, Dynamic showed -37.8% higher reward and -0.9% higher trust.
+Against Static, Dynamic got -37.8% more reward and -0.5% more trust.
+Against Static, Dynamic got -37.8% more reward and -0.9% more trust.
 """
 
 
@@ -314,7 +314,7 @@ REPEATS = "\n".join(["baseline cf 0.785"] * 3 + [f"other {0.7801 + 0.0003 * i:.4
 
 
 def test_one_value_printed_many_times_is_one_chance_of_a_false_match():
-    doc = "# Results\n\nThe counterfactual performance is 78.50% overall.\n"
+    doc = "# Results\n\nOn counterfactual inputs the score is 78.50%.\n"
     report = check([Doc("r.md", doc)], [Evidence("log", REPEATS, "execution")])
     assert _claims(report, "r.md")["78.50%"].status == "traced"
 
@@ -325,7 +325,7 @@ PP_DOC = """| Model | Worst-Group Accuracy |
 | Standard ERM | 0.6036 |
 | AIFS | 0.7852 |
 """ + "\nFiller line about the setup.\n" * 20 + """
-AIFS raises worst-group accuracy by +18.17% over ERM.
+Worst-group accuracy of AIFS rises by 18.17% against ERM.
 """
 
 
@@ -338,21 +338,21 @@ def test_a_gain_in_points_over_a_named_row_is_derived():
 
 SETTINGS_DOC = """# Setup
 
-The data was split into 80% for training and 10% each for validation and test.
-- Noise standard deviation: 0.1
-- Retrieval loss weight (λ2): 0.5
-Our method reaches its budget with a target of 20% pruned.
-Each spoke's length is the score, with 1.0 being the best.
+We hold out data: 80% for training, 10% each for validation and test.
+- Input noise standard deviation: 0.1
+- Ranking loss weight (λ): 0.5
+Pruning stops at a target of 20% of the pool.
+Scores are normalised, with 1.0 being the top.
 
 # Results
 
-Across seeds the method achieves 99.6% ± 0.1% test accuracy and a worst-group accuracy of 87.5%.
+We measure 97.2% ± 0.3% test accuracy and a worst-group accuracy of 87.5% (five seeds).
 """
 
 
 def test_splits_targets_weights_and_scale_ends_are_settings_not_claims():
     values = {c.value for c in check([Doc("r.md", SETTINGS_DOC)], []).claims}
-    assert values == {"99.6%", "0.1%", "87.5%"}     # the spread over seeds is reported too
+    assert values == {"97.2%", "0.3%", "87.5%"}     # the spread over seeds is reported too
 
 
 CONTEXTS = '{\n "regulator": {\n  "BERT": 0.6243225245,\n  "DistilBERT": 0.5514\n },\n' \
@@ -360,8 +360,8 @@ CONTEXTS = '{\n "regulator": {\n  "BERT": 0.6243225245,\n  "DistilBERT": 0.5514\
 
 
 def test_a_two_digit_number_is_traced_when_its_sentence_names_the_evidence_line():
-    named = "In the regulator context, BERT emerged as the winner with a score of 0.62.\n"
-    bare = "The best model emerged as the winner with a score of 0.62.\n"
+    named = "Under the regulator weighting, BERT ranks first with a score of 0.62.\n"
+    bare = "The top model ranks first with a score of 0.62.\n"
     ev = [Evidence("results.json", CONTEXTS, "execution")]
     hit = _claims(check([Doc("r.md", named)], ev), "r.md")["0.62"]
     assert hit.status == "traced" and hit.evidence[0].line == 3
