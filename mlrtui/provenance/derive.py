@@ -51,6 +51,14 @@ def _names(c: Claim, me: Claim, around: str) -> bool:
     return bool(row & tokens(around)) and bool(col & near)
 
 
+def _traced_beside(i: int, claims: list[Claim], results: list[ClaimResult]):
+    """(index, claim, result) of every other traced claim of claim i's document."""
+    doc = claims[i].doc
+    for j, (c, r) in enumerate(zip(claims, results)):
+        if j != i and r.status == "traced" and c.doc == doc:
+            yield j, c, r
+
+
 def _pool(i: int, claims: list[Claim], results: list[ClaimResult],
           around: str = "") -> list[Operand]:
     """Traced numbers of the same table row or column, of the same or adjacent line, or table
@@ -58,9 +66,7 @@ def _pool(i: int, claims: list[Claim], results: list[ClaimResult],
     me = claims[i]
     out: list[Operand] = []
     seen: set[float] = set()
-    for j, (c, r) in enumerate(zip(claims, results)):
-        if j == i or r.status != "traced" or c.doc != me.doc:
-            continue
+    for j, c, r in _traced_beside(i, claims, results):
         same_cell_line = c.group == me.group and (c.row == me.row or c.column == me.column)
         # an inline sentence may compute from a nearby table it names a column of
         cites_table = (not me.row and c.row and abs(c.line - me.line) <= 15
@@ -100,12 +106,9 @@ def _candidates(pool: list[Operand]):
 
 def _doc_pool(i: int, claims: list[Claim], results: list[ClaimResult]) -> list[Operand]:
     """Every traced number of the claim's document (deduplicated, bounded)."""
-    me = claims[i]
     out: list[Operand] = []
     seen: set[float] = set()
-    for j, (c, r) in enumerate(zip(claims, results)):
-        if j == i or r.status != "traced" or c.doc != me.doc:
-            continue
+    for j, c, r in _traced_beside(i, claims, results):
         value = _value(c, r)
         shown = c.num.value / 100 if c.num.percent else c.num.value
         if information(c.num) == "low" and value == shown:
