@@ -44,6 +44,7 @@ def find_matches(index: EvidenceIndex, claim: Claim, labels: set[str],
         return []
     info = information(claim.num)
     chance = _chance(index, claim)
+    names = _sentence_names(claim) if info == "medium" else set()
     seen: set[int] = set()
     found: list[tuple[int, int, Entry, str]] = []
     for value, ulp, _ in targets(claim.num):
@@ -56,7 +57,7 @@ def find_matches(index: EvidenceIndex, claim: Claim, labels: set[str],
                 continue
             words = index.labels(entry)
             overlap = len(labels & words) if labels else 0
-            named = len(_sentence_names(claim) & words) if info == "medium" else 0
+            named = len(names & words)
             if not _accept(info, rule, overlap, chance, named):
                 continue
             if (rule != "exact" and claim.row and claim.column and chance >= 0.01
